@@ -1,0 +1,401 @@
+//! The analysis core: document + template + configuration in, findings out.
+//!
+//! Pure by design: no LSP types, no async, no file system (tests/layering.rs greps for
+//! them). Everything here works on byte offsets into the document text; the server and the
+//! CLI convert to lines and columns.
+
+pub mod model;
+mod sections;
+
+use std::ops::Range;
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::document::Document;
+use crate::rules::phrases::{self, PhraseRules};
+use crate::rules::{RuleCode, Severity};
+use crate::template::{Template, normalize_label, normalize_line};
+
+pub use sections::{SectionMatch, SectionStatus};
+
+/// One problem found in a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub code: RuleCode,
+    pub severity: Severity,
+    /// Byte range in the document text.
+    pub range: Range<usize>,
+    /// What is wrong, naming the section or field, and what to do.
+    pub message: String,
+    /// What code actions need (rewrites, headings, section to insert...), as JSON.
+    pub data: Value,
+}
+
+/// The result of analysing one document.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Whether the document was recognised as a write-up of the template.
+    pub is_writeup: bool,
+    /// Findings sorted by position.
+    pub findings: Vec<Finding>,
+    /// How each template section is represented in the document.
+    pub sections: Vec<SectionMatch>,
+}
+
+/// Everything the analysis reads besides the document.
+pub struct Context<'a> {
+    pub template: &'a Template,
+    pub config: &'a Config,
+    pub phrases: &'a PhraseRules,
+}
+
+/// Analyses a document.
+pub fn analyze(doc: &Document, cx: &Context<'_>) -> Analysis {
+    let text = doc.text();
+    analyze_text(doc, &text, cx)
+}
+
+/// Analyses a document whose full text the caller already holds.
+pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
+    let model = model::read(doc, text);
+    let sections = sections::match_sections(&model, cx.template);
+    let is_writeup = cx.config.all_markdown
+        || declares_template(&model)
+        || sections
+            .iter()
+            .filter(|m| m.status != SectionStatus::Missing)
+            .count()
+            >= 2;
+    let mut analysis = Analysis {
+        is_writeup,
+        findings: Vec::new(),
+        sections,
+    };
+    if !is_writeup {
+        return analysis;
+    }
+    let mut out = Findings {
+        config: cx.config,
+        items: Vec::new(),
+    };
+    sections::check_structure(&model, cx.template, &analysis.sections, &mut out);
+    check_front_matter(&model, cx.template, &mut out);
+    let owner = SectionOwner::new(&model, &analysis.sections, cx.template);
+    check_fields(&model, text, cx.template, &owner, &mut out);
+    check_placeholders(&model, cx.template, &owner, &mut out);
+    check_prose(&model, text, cx, &owner, &mut out);
+    let mut findings = out.items;
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    findings.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
+    analysis.findings = findings;
+    analysis
+}
+
+/// Collects findings, applying the configured severities.
+pub(crate) struct Findings<'a> {
+    config: &'a Config,
+    items: Vec<Finding>,
+}
+
+impl Findings<'_> {
+    pub(crate) fn push(
+        &mut self,
+        code: RuleCode,
+        range: Range<usize>,
+        message: String,
+        data: Value,
+    ) {
+        if let Some(severity) = self.config.severity_of(code) {
+            self.items.push(Finding {
+                code,
+                severity,
+                range,
+                message,
+                data,
+            });
+        }
+    }
+}
+
+fn declares_template(model: &model::DocModel) -> bool {
+    model.front_matter.as_ref().is_some_and(|fm| {
+        fm.entries
+            .iter()
+            .any(|e| e.key.eq_ignore_ascii_case("template") && !e.value.is_empty())
+    })
+}
+
+/// Which template section (if any) each byte of the document belongs to.
+pub(crate) struct SectionOwner<'t> {
+    /// (start byte, end byte, template section index) of each matched heading's section.
+    spans: Vec<(usize, usize, usize)>,
+    template: &'t Template,
+}
+
+impl<'t> SectionOwner<'t> {
+    fn new(model: &model::DocModel, matches: &[SectionMatch], template: &'t Template) -> Self {
+        let mut spans: Vec<(usize, usize, usize)> = matches
+            .iter()
+            .enumerate()
+            .flat_map(|(index, m)| {
+                m.headings.iter().filter_map(move |&h| {
+                    let heading = model.headings.get(h)?;
+                    Some((heading.range.start, heading.section_end, index))
+                })
+            })
+            .collect();
+        spans.sort_unstable();
+        SectionOwner { spans, template }
+    }
+
+    /// The template section whose document section contains `byte`.
+    fn section_at(&self, byte: usize) -> Option<&'t crate::template::Section> {
+        let i = self.spans.partition_point(|s| s.0 <= byte);
+        let (_, end, index) = *self.spans.get(i.checked_sub(1)?)?;
+        (byte < end).then(|| self.template.sections.get(index))?
+    }
+}
+
+fn check_front_matter(model: &model::DocModel, template: &Template, out: &mut Findings<'_>) {
+    let Some(fm) = &model.front_matter else {
+        return;
+    };
+    for entry in &fm.entries {
+        if !entry.value.is_empty() {
+            continue;
+        }
+        if template
+            .front_matter
+            .iter()
+            .any(|k| k.key.eq_ignore_ascii_case(&entry.key))
+        {
+            out.push(
+                RuleCode::EmptyFrontmatter,
+                entry.line_range.clone(),
+                format!("Front matter `{}` is empty: fill it in or remove the key", entry.key),
+                json!({ "key": entry.key }),
+            );
+        }
+    }
+}
+
+/// A section name for messages: "5. Impact (Ops Style)".
+fn section_name(section: Option<&crate::template::Section>) -> String {
+    section.map(|s| s.heading.clone()).unwrap_or_default()
+}
+
+fn check_fields(
+    model: &model::DocModel,
+    text: &str,
+    template: &Template,
+    owner: &SectionOwner<'_>,
+    out: &mut Findings<'_>,
+) {
+    for field in &model.fields {
+        let section = owner.section_at(field.item_range.start);
+        if section.is_some_and(|s| s.guidance_only) {
+            continue;
+        }
+        let template_field = section
+            .and_then(|s| s.field(&field.label))
+            .or_else(|| {
+                let wanted = normalize_label(&field.label);
+                template
+                    .sections
+                    .iter()
+                    .flat_map(|s| s.fields.iter())
+                    .find(|f| normalize_label(&f.label) == wanted)
+            });
+        let value = &text[field.value_range.clone()];
+        let data = json!({
+            "field": field.label,
+            "section": section_name(section),
+        });
+        if value.is_empty() && !field.has_nested_content {
+            let hint = template_field
+                .map(|f| format!(" ({})", f.prompt))
+                .filter(|h| h.len() > 3)
+                .unwrap_or_default();
+            out.push(
+                RuleCode::EmptyField,
+                field.label_range.clone(),
+                format!("“{}” is empty: say what goes here{hint}", field.label),
+                data,
+            );
+            continue;
+        }
+        let Some(template_field) = template_field else {
+            continue;
+        };
+        if !template_field.placeholders.is_empty() || template_field.prompt.is_empty() {
+            continue; // the placeholder rule reports the unfilled brackets
+        }
+        if let Some(range) = prompt_prefix(value, &template_field.prompt) {
+            let start = field.value_range.start;
+            let what = if template_field.example {
+                "the template's example"
+            } else {
+                "the template's prompt"
+            };
+            out.push(
+                RuleCode::TemplatePrompt,
+                start + range.start..start + range.end,
+                format!(
+                    "“{}” still holds {what}: replace it with your own answer",
+                    field.label
+                ),
+                json!({
+                    "field": field.label,
+                    "section": section_name(section),
+                    "prompt": template_field.prompt,
+                }),
+            );
+        }
+    }
+}
+
+/// If `value` starts with the template's `prompt` (compared as normalised lines), the byte
+/// range of that leading prompt in `value`.
+fn prompt_prefix(value: &str, prompt: &str) -> Option<Range<usize>> {
+    let wanted = normalize_line(prompt);
+    if wanted.is_empty() {
+        return None;
+    }
+    // Find the shortest prefix of `value` whose normalisation equals the prompt's.
+    let mut ends: Vec<usize> = value.char_indices().map(|(i, _)| i).skip(1).collect();
+    ends.push(value.len());
+    for end in ends {
+        let candidate = normalize_line(&value[..end]);
+        if candidate.len() > wanted.len() {
+            return None;
+        }
+        if candidate == wanted {
+            let next = value[end..].chars().next();
+            if next.is_none_or(|c| !c.is_alphanumeric()) {
+                return Some(0..end);
+            }
+        }
+    }
+    None
+}
+
+fn check_placeholders(
+    model: &model::DocModel,
+    template: &Template,
+    owner: &SectionOwner<'_>,
+    out: &mut Findings<'_>,
+) {
+    for bracket in &model.brackets {
+        let section = owner.section_at(bracket.range.start);
+        if section.is_some_and(|s| s.guidance_only) {
+            continue;
+        }
+        let field = model
+            .fields
+            .iter()
+            .find(|f| f.value_range.start <= bracket.range.start && bracket.range.end <= f.value_range.end.max(f.item_range.end));
+        let own = template
+            .placeholders()
+            .any(|p| normalize_line(p) == normalize_line(&format!("[{}]", bracket.inner)));
+        let place = match (field, section) {
+            (Some(f), _) => format!("“{}”", f.label),
+            (None, Some(s)) => format!("section “{}”", s.heading),
+            (None, None) => "the write-up".to_string(),
+        };
+        let what = if own {
+            "template placeholder"
+        } else {
+            "placeholder"
+        };
+        out.push(
+            RuleCode::Placeholder,
+            bracket.range.clone(),
+            format!(
+                "Unfilled {what} [{}] in {place}: replace it with your own text",
+                bracket.inner
+            ),
+            json!({
+                "placeholder": bracket.inner,
+                "field": field.map(|f| f.label.clone()),
+                "section": section_name(section),
+                "fromTemplate": own,
+            }),
+        );
+    }
+}
+
+/// True when every line of the block is one of the template's own lines.
+fn is_template_text(text: &str, template: &Template) -> bool {
+    let mut any = false;
+    for line in text.lines() {
+        let normalized = normalize_line(line);
+        if normalized.is_empty() {
+            continue;
+        }
+        if !template.is_own_line(&normalized) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+fn check_prose(
+    model: &model::DocModel,
+    text: &str,
+    cx: &Context<'_>,
+    owner: &SectionOwner<'_>,
+    out: &mut Findings<'_>,
+) {
+    for block in &model.blocks {
+        if block.is_heading {
+            continue;
+        }
+        let section = owner.section_at(block.range.start);
+        let raw = &text[block.range.clone()];
+        let field = block.field.and_then(|i| model.fields.get(i));
+        if is_template_text(raw, cx.template) {
+            // The template's own text: never the writer's wording. Left in a section to
+            // fill, it is an unanswered prompt (fields report that themselves).
+            if field.is_none() && section.is_some_and(|s| !s.guidance_only) {
+                out.push(
+                    RuleCode::TemplatePrompt,
+                    block.range.clone(),
+                    format!(
+                        "Template guidance left in “{}”: replace it with your own text or delete it",
+                        section_name(section)
+                    ),
+                    json!({ "section": section_name(section) }),
+                );
+            }
+            continue;
+        }
+        let place = match (field, section) {
+            (Some(f), _) => f.label.clone(),
+            (None, Some(s)) => s.heading.clone(),
+            (None, None) => String::new(),
+        };
+        for hit in phrases::scan(&block.prose, cx.phrases) {
+            let range = block.range.start + hit.range.start..block.range.start + hit.range.end;
+            let message = if place.is_empty() {
+                hit.message.clone()
+            } else {
+                format!("{place}: {}", hit.message)
+            };
+            out.push(
+                hit.code,
+                range,
+                message,
+                json!({
+                    "rule": hit.row,
+                    "replacements": hit.replacements,
+                    "field": field.map(|f| f.label.clone()),
+                    "section": section_name(section),
+                }),
+            );
+        }
+    }
+}

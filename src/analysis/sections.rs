@@ -1,0 +1,372 @@
+//! Matching the document's headings to the template's sections, and the structural rules:
+//! `missing-section`, `empty-section`, `section-heading`, `section-order`.
+
+use serde_json::json;
+
+use super::Findings;
+use super::model::DocModel;
+use crate::rules::RuleCode;
+use crate::template::{Template, normalize_label, split_heading_number};
+
+/// How a template section appears in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionStatus {
+    /// A heading with the template's exact text.
+    Exact,
+    /// A heading that is this section under another name or number (`## Impact`).
+    Renamed,
+    /// No heading for it.
+    Missing,
+}
+
+/// One template section and the document heading(s) standing for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionMatch {
+    pub status: SectionStatus,
+    /// Indices into the document's headings; the first is the one that counts.
+    pub headings: Vec<usize>,
+}
+
+/// Words that carry no meaning for matching headings.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "of", "and", "or", "to", "in", "for", "on", "with", "what", "how", "why",
+    "you", "your", "i", "we", "my", "our", "it", "is", "was", "did",
+];
+
+/// Lowercase stem of a word: trailing plural and verb endings removed.
+fn stem(word: &str) -> String {
+    let w = word.to_lowercase();
+    for suffix in ["ing", "ed", "es", "s"] {
+        if w.len() > suffix.len() + 3
+            && let Some(stripped) = w.strip_suffix(suffix)
+        {
+            return stripped.to_string();
+        }
+    }
+    w
+}
+
+/// Significant word stems of a title; a trailing parenthetical ("(Ops Style)") is left out.
+fn title_words(title: &str) -> Vec<String> {
+    let title = match title.find('(') {
+        Some(i) if i > 0 => &title[..i],
+        _ => title,
+    };
+    normalize_label(title)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
+        .map(stem)
+        .collect()
+}
+
+fn words_match(a: &str, b: &str) -> bool {
+    a == b || (a.len() >= 5 && b.len() >= 5 && strsim::levenshtein(a, b) <= 1)
+}
+
+/// How well a heading stands for a section: 3 exact, 2 same title, 1 similar, 0 not at all.
+/// The second value breaks ties between similar titles.
+fn score(heading_text: &str, section: &crate::template::Section) -> (u8, f64) {
+    if normalize_label(heading_text) == normalize_label(&section.heading) {
+        return (3, 1.0);
+    }
+    let (number, title) = split_heading_number(heading_text);
+    let numbers_agree = match (&number, &section.number) {
+        (Some(a), Some(b)) => a == b,
+        (Some(_), None) => false,
+        _ => true,
+    };
+    let same_title = normalize_label(&title) == normalize_label(&section.title)
+        || title_words(&title) == title_words(&section.title);
+    if same_title && !title_words(&title).is_empty() {
+        return (2, 1.0);
+    }
+    let heading_words = title_words(&title);
+    let section_words = title_words(&section.title);
+    if heading_words.is_empty() || section_words.is_empty() {
+        return (0, 0.0);
+    }
+    let common = heading_words
+        .iter()
+        .filter(|h| section_words.iter().any(|s| words_match(h, s)))
+        .count();
+    if common > 0 && common * 2 >= heading_words.len() && numbers_agree {
+        return (1, common as f64 / section_words.len() as f64);
+    }
+    if number.is_some() && numbers_agree {
+        let similarity =
+            strsim::normalized_levenshtein(&normalize_label(&title), &normalize_label(&section.title));
+        if similarity >= 0.6 {
+            return (1, similarity * 0.5);
+        }
+    }
+    (0, 0.0)
+}
+
+/// Matches template sections to document headings.
+pub fn match_sections(model: &DocModel, template: &Template) -> Vec<SectionMatch> {
+    let mut matches: Vec<SectionMatch> = template
+        .sections
+        .iter()
+        .map(|_| SectionMatch {
+            status: SectionStatus::Missing,
+            headings: Vec::new(),
+        })
+        .collect();
+    for (h, heading) in model.headings.iter().enumerate() {
+        let mut best: Option<(usize, (u8, f64))> = None;
+        let mut tied = false;
+        for (s, section) in template.sections.iter().enumerate() {
+            let (strength, weight) = score(&heading.text, section);
+            // Headings nested deeper than the template's sections only count when exact.
+            let too_deep = heading.level > section.level && strength < 3;
+            if strength == 0 || too_deep {
+                continue;
+            }
+            match best {
+                Some((_, b)) if (strength, weight) < b => {}
+                Some((_, b)) if (strength, weight) == b => tied = true,
+                _ => {
+                    best = Some((s, (strength, weight)));
+                    tied = false;
+                }
+            }
+        }
+        let Some((s, (strength, _))) = best else {
+            continue;
+        };
+        if tied && strength < 3 {
+            continue; // ambiguous: better silent than wrong
+        }
+        let m = &mut matches[s];
+        let status = if strength == 3 {
+            SectionStatus::Exact
+        } else {
+            SectionStatus::Renamed
+        };
+        if m.headings.is_empty() {
+            m.status = status;
+        }
+        m.headings.push(h);
+    }
+    matches
+}
+
+/// Reports the structural findings of a write-up.
+pub(super) fn check_structure(
+    model: &DocModel,
+    template: &Template,
+    matches: &[SectionMatch],
+    out: &mut Findings<'_>,
+) {
+    check_headings(model, template, matches, out);
+    check_missing(model, template, matches, out);
+    check_order(model, template, matches, out);
+    check_empty(model, template, matches, out);
+}
+
+fn check_headings(
+    model: &DocModel,
+    template: &Template,
+    matches: &[SectionMatch],
+    out: &mut Findings<'_>,
+) {
+    for (section, m) in template.sections.iter().zip(matches) {
+        if m.status != SectionStatus::Renamed {
+            continue;
+        }
+        let Some(heading) = m.headings.first().and_then(|&h| model.headings.get(h)) else {
+            continue;
+        };
+        let replacement = format!("{} {}", "#".repeat(usize::from(heading.level)), section.heading);
+        out.push(
+            RuleCode::SectionHeading,
+            heading.range.clone(),
+            format!(
+                "“{}” looks like the template section “{}”: use the template's heading so the section is recognised",
+                heading.text, section.heading
+            ),
+            json!({ "section": section.heading, "replacement": replacement }),
+        );
+    }
+}
+
+fn check_missing(
+    model: &DocModel,
+    template: &Template,
+    matches: &[SectionMatch],
+    out: &mut Findings<'_>,
+) {
+    for (index, (section, m)) in template.sections.iter().zip(matches).enumerate() {
+        if m.status != SectionStatus::Missing || section.guidance_only {
+            continue;
+        }
+        // Where it would go: after the nearest earlier template section that is present.
+        let previous = (0..index).rev().find_map(|i| {
+            let h = *matches[i].headings.first()?;
+            Some((i, model.headings.get(h)?))
+        });
+        let (range, after) = match previous {
+            Some((i, heading)) => (heading.range.clone(), Some(template.sections[i].heading.clone())),
+            None => match model.headings.first() {
+                Some(first) => (first.range.clone(), None),
+                None => (0..0, None),
+            },
+        };
+        let place = match &after {
+            Some(after) => format!("add it after “{after}”"),
+            None => "add it at the start of the write-up".to_string(),
+        };
+        let fields: Vec<&str> = section.fields.iter().map(|f| f.label.as_str()).collect();
+        let asks = if fields.is_empty() {
+            String::new()
+        } else {
+            format!(" (it asks for {})", fields.join(", "))
+        };
+        out.push(
+            RuleCode::MissingSection,
+            range,
+            format!("Section “{}” is missing: {place}{asks}", section.heading),
+            json!({
+                "section": section.heading,
+                "after": after,
+                "insert": format!("{}\n\n{}\n", section.heading_line(), section.body),
+            }),
+        );
+    }
+}
+
+/// Indices (into `seq`) of one longest strictly increasing subsequence.
+fn longest_increasing(seq: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // indices into seq
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for i in 0..seq.len() {
+        let pos = tails.partition_point(|&t| seq[t] < seq[i]);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut out = Vec::new();
+    let mut cursor = tails.last().copied();
+    while let Some(i) = cursor {
+        out.push(i);
+        cursor = prev[i];
+    }
+    out.reverse();
+    out
+}
+
+fn check_order(
+    model: &DocModel,
+    template: &Template,
+    matches: &[SectionMatch],
+    out: &mut Findings<'_>,
+) {
+    // (heading index, template index) in document order.
+    let mut present: Vec<(usize, usize)> = matches
+        .iter()
+        .enumerate()
+        .filter_map(|(s, m)| Some((*m.headings.first()?, s)))
+        .collect();
+    present.sort_unstable();
+    let order: Vec<usize> = present.iter().map(|&(_, s)| s).collect();
+    let keep = longest_increasing(&order);
+    for (k, &(h, s)) in present.iter().enumerate() {
+        if keep.contains(&k) {
+            continue;
+        }
+        let Some(heading) = model.headings.get(h) else {
+            continue;
+        };
+        let section = &template.sections[s];
+        // The template section it should follow: the nearest earlier one kept in order.
+        let after = keep
+            .iter()
+            .map(|&i| order[i])
+            .filter(|&t| t < s)
+            .max()
+            .map(|t| template.sections[t].heading.clone());
+        let place = match &after {
+            Some(a) => format!("the template puts it after “{a}”"),
+            None => "the template puts it first".to_string(),
+        };
+        out.push(
+            RuleCode::SectionOrder,
+            heading.range.clone(),
+            format!("Section “{}” is out of order: {place}", section.heading),
+            json!({ "section": section.heading, "after": after }),
+        );
+    }
+}
+
+fn check_empty(
+    model: &DocModel,
+    template: &Template,
+    matches: &[SectionMatch],
+    out: &mut Findings<'_>,
+) {
+    let guidance_heading = |h: usize| {
+        template
+            .sections
+            .iter()
+            .zip(matches)
+            .any(|(s, m)| s.guidance_only && m.headings.contains(&h))
+    };
+    let mut flagged_until = 0;
+    for (h, heading) in model.headings.iter().enumerate() {
+        if heading.has_content || heading.range.start < flagged_until || guidance_heading(h) {
+            continue;
+        }
+        flagged_until = heading.section_end;
+        let section = template
+            .sections
+            .iter()
+            .zip(matches)
+            .find(|(_, m)| m.headings.contains(&h))
+            .map(|(s, _)| s);
+        let asks = match section {
+            Some(s) if !s.fields.is_empty() => format!(
+                ": fill in {}",
+                s.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            _ => ": write something under it or remove the heading".to_string(),
+        };
+        out.push(
+            RuleCode::EmptySection,
+            heading.range.clone(),
+            format!("Section “{}” is empty{asks}", heading.text),
+            json!({ "section": section.map(|s| s.heading.clone()), "heading": heading.text }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longest_increasing_keeps_the_majority_order() {
+        assert_eq!(longest_increasing(&[0, 1, 5, 2, 3, 4]), [0, 1, 3, 4, 5]);
+        assert_eq!(longest_increasing(&[]), Vec::<usize>::new());
+        assert_eq!(longest_increasing(&[3, 2, 1]).len(), 1);
+    }
+
+    #[test]
+    fn heading_scores() {
+        let t = Template::builtin();
+        let impact = &t.sections[4];
+        assert_eq!(score("5. Impact (Ops Style)", impact).0, 3);
+        assert_eq!(score("5 Impact (Ops Style)", impact).0, 3);
+        assert_eq!(score("Impact", impact).0, 2);
+        assert_eq!(score("6. Impact", impact).0, 2);
+        assert_eq!(score("Results", impact).0, 0);
+        assert_eq!(score("Overview", &t.sections[0]).0, 1);
+        assert_eq!(score("7. Chalenges", &t.sections[6]).0, 1);
+        assert_eq!(score("What I learned", &t.sections[2]).0, 0);
+        assert_eq!(score("Decisions", &t.sections[5]).0, 1);
+    }
+}

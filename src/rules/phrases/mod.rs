@@ -1,0 +1,754 @@
+//! Phrase rules: `weak-verb`, `minimizer`, `hedge` and `passive-voice`.
+//!
+//! The rules are data: each [`PhraseRow`] is a regex plus context conditions (who the
+//! subject is, words that must not come before or after, words that exempt a match,
+//! whether a passive names its agent), a message and rewrite templates. Built-in rows
+//! and rows from configuration ([`RowSpec`]) compile into the same internal form, so
+//! [`scan`] treats them alike.
+//!
+//! # Patterns
+//! Patterns are `regex` syntax, matched case-insensitively. A named group `hit` marks
+//! the flagged words when the pattern also matches context around them (the crate has
+//! no look-around). Patterns may name a word list in braces: `{base-verb}`,
+//! `{participle}`, `{past}` and `{number}` (see `words.rs`).
+//!
+//! # Context
+//! `unless_before` is matched against the sentence text before the match (trailing
+//! space trimmed) and must end there; `unless_after` against the sentence text after
+//! the match (leading space trimmed) and must start there. `unless_words` exempts a match
+//! when a word of the capture group `w` (or `v`, or the flagged words) is in the list;
+//! an entry of two words ("used to") applies when the capture is the first word and the
+//! text after the match starts with the second; an entry ending in `*` is a prefix.
+//!
+//! A match that is glued to a neighbouring word by a hyphen or an apostrophe
+//! ("just-in-time", "well-supported") is not a match: hyphenated compounds are words.
+//!
+//! # Messages
+//! `{phrase}` in a message stands for the flagged words ("“I think” hedges …").
+//!
+//! # Replacements
+//! Templates are literal text with `$name` / `${name}` for a capture group and
+//! `{past:name}`, `{past-of-gerund:name}`, `{past-of-participle:name}` for the simple
+//! past of a captured verb. A template that cannot be filled is left out. When the
+//! flagged words open a sentence they are capitalised; when every template of a row is
+//! empty (drop the words), the range is widened over the next word so that the fix
+//! capitalises it ("I think the fix…" → "The fix…").
+//!
+//! # Ranges and blanked text
+//! The input has its non-prose parts replaced by spaces, so a run of two or more
+//! spaces may hide markup. Hits never contain such a run: a hit whose words are
+//! separated by one is dropped, and a trailing space is only included (for deletions)
+//! when it is a single space.
+
+mod table;
+mod text;
+mod words;
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::RuleCode;
+use text::Sentences;
+
+/// Whose words a row is about: where the match may stand in its sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// Anywhere.
+    Any,
+    /// The writer is the actor: after `I`/`we`/`my team` (auxiliaries and adverbs may
+    /// stand between), at the start of a sentence or bullet (a resume-style line with no
+    /// subject), or as a verb coordinated with an earlier verb of such a sentence.
+    Own,
+    /// Only at the start of a sentence or bullet (after adverbs).
+    Start,
+    /// Right after `I`/`we`/`my team` (auxiliaries and adverbs may stand between), or
+    /// as a verb coordinated with an earlier verb of such a sentence; not at the start.
+    Pronoun,
+    /// The object of the writer's own past-tense verb ("I wrote some …", "Wrote some …").
+    OwnObject,
+    /// Not right after a person pronoun or a relative pronoun (for passives: "I was
+    /// promoted" or "services that were migrated first" hide nobody's work).
+    NotPerson,
+}
+
+/// One row of a phrase table: data, not code.
+#[derive(Clone, Copy, Debug)]
+pub struct PhraseRow {
+    /// Stable row id, e.g. "helped-with".
+    pub id: &'static str,
+    /// The rule the row belongs to.
+    pub code: RuleCode,
+    /// What is weak and what to do instead.
+    pub message: &'static str,
+    /// A sentence this row must fire on.
+    pub bad: &'static str,
+    /// A sentence this row must not fire on.
+    pub good: &'static str,
+    /// Rewrite templates for the flagged words, best first (may be empty).
+    pub replace: &'static [&'static str],
+    /// The pattern (case-insensitive regex; see the module documentation).
+    pub pattern: &'static str,
+    /// Where the match may stand.
+    pub subject: Subject,
+    /// A regex that, matching at the end of the sentence text before the match, exempts it.
+    pub unless_before: &'static str,
+    /// A regex that, matching at the start of the sentence text after the match, exempts it.
+    pub unless_after: &'static str,
+    /// Words that exempt a match when the capture `w` (or `v`, or the hit) is one of them.
+    pub unless_words: &'static [&'static str],
+    /// The match only counts when its clause has no `by <agent>` after it.
+    pub needs_no_agent: bool,
+}
+
+impl PhraseRow {
+    /// A row with no pattern and no conditions, to fill in with struct update syntax.
+    pub const EMPTY: PhraseRow = PhraseRow {
+        id: "",
+        code: RuleCode::WeakVerb,
+        message: "",
+        bad: "",
+        good: "",
+        replace: &[],
+        pattern: "",
+        subject: Subject::Any,
+        unless_before: "",
+        unless_after: "",
+        unless_words: &[],
+        needs_no_agent: false,
+    };
+}
+
+/// A row built at run time (from configuration) or borrowed from a built-in row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowSpec {
+    /// Row id; a spec with the id of a built-in row replaces it.
+    pub id: Cow<'static, str>,
+    /// The rule the row belongs to.
+    pub code: RuleCode,
+    /// Pattern, as in [`PhraseRow::pattern`].
+    pub pattern: Cow<'static, str>,
+    /// Where the match may stand.
+    pub subject: Subject,
+    /// As in [`PhraseRow::unless_before`] (empty for none).
+    pub unless_before: Cow<'static, str>,
+    /// As in [`PhraseRow::unless_after`] (empty for none).
+    pub unless_after: Cow<'static, str>,
+    /// As in [`PhraseRow::unless_words`].
+    pub unless_words: Vec<Cow<'static, str>>,
+    /// As in [`PhraseRow::needs_no_agent`].
+    pub needs_no_agent: bool,
+    /// The diagnostic message.
+    pub message: Cow<'static, str>,
+    /// Rewrite templates, best first.
+    pub replace: Vec<Cow<'static, str>>,
+}
+
+impl RowSpec {
+    /// A row that fires anywhere its pattern matches, with no rewrites.
+    pub fn new(
+        id: impl Into<Cow<'static, str>>,
+        code: RuleCode,
+        pattern: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> RowSpec {
+        RowSpec {
+            id: id.into(),
+            code,
+            pattern: pattern.into(),
+            subject: Subject::Any,
+            unless_before: Cow::Borrowed(""),
+            unless_after: Cow::Borrowed(""),
+            unless_words: Vec::new(),
+            needs_no_agent: false,
+            message: message.into(),
+            replace: Vec::new(),
+        }
+    }
+}
+
+impl From<&'static PhraseRow> for RowSpec {
+    fn from(row: &'static PhraseRow) -> RowSpec {
+        RowSpec {
+            id: Cow::Borrowed(row.id),
+            code: row.code,
+            pattern: Cow::Borrowed(row.pattern),
+            subject: row.subject,
+            unless_before: Cow::Borrowed(row.unless_before),
+            unless_after: Cow::Borrowed(row.unless_after),
+            unless_words: row.unless_words.iter().map(|w| Cow::Borrowed(*w)).collect(),
+            needs_no_agent: row.needs_no_agent,
+            message: Cow::Borrowed(row.message),
+            replace: row.replace.iter().map(|r| Cow::Borrowed(*r)).collect(),
+        }
+    }
+}
+
+/// A row that could not be compiled, and why. The row is left out; the others work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The row's id.
+    pub id: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// One flagged phrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhraseHit {
+    /// The rule.
+    pub code: RuleCode,
+    /// The id of the row that fired.
+    pub row: Cow<'static, str>,
+    /// Byte range of the flagged words in the scanned text.
+    pub range: Range<usize>,
+    /// What is weak and what to do instead.
+    pub message: String,
+    /// Replacement texts for `range`, best first (may be empty).
+    pub replacements: Vec<String>,
+}
+
+#[derive(Debug)]
+struct CompiledRow {
+    spec: RowSpec,
+    re: Regex,
+    before: Option<Regex>,
+    after: Option<Regex>,
+    words: Vec<String>,
+    /// True when every replacement is empty: the fix drops the flagged words.
+    drops: bool,
+}
+
+/// The phrase rows, compiled once.
+#[derive(Debug)]
+pub struct PhraseRules {
+    builtin: &'static [PhraseRow],
+    rows: Vec<CompiledRow>,
+    /// Prefilter over all patterns, index-aligned with `rows` (None: scan every row).
+    set: Option<RegexSet>,
+    /// Allowed phrases, ASCII lower case.
+    allow: Vec<String>,
+    errors: Vec<RowError>,
+}
+
+impl PhraseRules {
+    /// The built-in tables, compiled.
+    pub fn builtin() -> PhraseRules {
+        PhraseRules::with_rows::<&str>(Vec::new(), &[])
+    }
+
+    /// The built-in tables plus `extra` rows (an extra row with a built-in id replaces
+    /// that row), and phrases to allow: a hit that overlaps an occurrence of an allowed
+    /// phrase (case-insensitive, whole words) is not reported. Rows that fail to compile
+    /// are left out and listed by [`PhraseRules::errors`].
+    pub fn with_rows<S: AsRef<str>>(extra: Vec<RowSpec>, allow: &[S]) -> PhraseRules {
+        let mut specs: Vec<RowSpec> = table::ROWS
+            .iter()
+            .filter(|r| !extra.iter().any(|e| e.id == r.id))
+            .map(RowSpec::from)
+            .collect();
+        specs.extend(extra);
+        let mut rows = Vec::with_capacity(specs.len());
+        let mut errors = Vec::new();
+        for spec in specs {
+            let t0 = std::time::Instant::now();
+            let id = spec.id.clone();
+            let r = compile(spec);
+            eprintln!("{:?} {}", t0.elapsed(), id);
+            match r {
+                Ok(row) => rows.push(row),
+                Err(e) => errors.push(e),
+            }
+        }
+        let set = RegexSetBuilder::new(rows.iter().map(|r| r.re.as_str()))
+            .size_limit(64 << 20)
+            .build()
+            .ok();
+        let allow = allow
+            .iter()
+            .map(|p| p.as_ref().trim().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        PhraseRules {
+            builtin: table::ROWS,
+            rows,
+            set,
+            allow,
+            errors,
+        }
+    }
+
+    /// The built-in rows.
+    pub fn rows(&self) -> &[PhraseRow] {
+        self.builtin
+    }
+
+    /// The ids of every compiled row, built-in and extra, in table order.
+    pub fn row_ids(&self) -> impl Iterator<Item = &str> {
+        self.rows.iter().map(|r| r.spec.id.as_ref())
+    }
+
+    /// Rows that could not be compiled.
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+}
+
+fn compile(spec: RowSpec) -> Result<CompiledRow, RowError> {
+    let err = |what: &str, e: regex::Error| RowError {
+        id: spec.id.to_string(),
+        reason: format!("{what}: {e}"),
+    };
+    let build = |p: &str| {
+        RegexBuilder::new(p)
+            .case_insensitive(true)
+            .size_limit(16 << 20)
+            .build()
+    };
+    if spec.pattern.trim().is_empty() {
+        return Err(RowError {
+            id: spec.id.to_string(),
+            reason: "empty pattern".into(),
+        });
+    }
+    // Case-insensitivity is written into the pattern so the prefilter set shares it.
+    let re = build(&format!(
+        "(?i:{})",
+        ascii_boundaries(&words::expand_lists(&spec.pattern))
+    ))
+    .map_err(|e| err("pattern", e))?;
+    let before = match spec.unless_before.as_ref() {
+        "" => None,
+        p => Some(
+            build(&format!("(?:{})$", words::expand_lists(p)))
+                .map_err(|e| err("unless_before", e))?,
+        ),
+    };
+    let after = match spec.unless_after.as_ref() {
+        "" => None,
+        p => Some(
+            build(&format!("^(?:{})", words::expand_lists(p)))
+                .map_err(|e| err("unless_after", e))?,
+        ),
+    };
+    let listed: Vec<&str> = spec.unless_words.iter().map(|w| w.as_ref()).collect();
+    let words = words::expand_word_list(&listed);
+    let drops = !spec.replace.is_empty() && spec.replace.iter().all(|r| r.is_empty());
+    Ok(CompiledRow {
+        spec,
+        re,
+        before,
+        after,
+        words,
+        drops,
+    })
+}
+
+/// Makes `\b` ASCII-only. A Unicode word boundary makes the regex engine fall back to
+/// its slow path on any non-ASCII text; the engine checks the neighbouring characters of
+/// each match itself (see `glued`), which gives Unicode-aware boundaries back.
+fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str(r"(?-u:\b)"),
+                Some(n) => {
+                    out.push(c);
+                    out.push(n);
+                }
+                None => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Scans one block of prose and returns the phrase hits, sorted by start.
+///
+/// `text` is the text of one markdown block in which everything that is not prose has
+/// been replaced by ASCII spaces of the same length, so byte offsets are the
+/// document's. Newlines are soft line breaks.
+pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
+    let mut hits = Vec::new();
+    if text.trim().is_empty() || rules.rows.is_empty() {
+        return hits;
+    }
+    let candidates: Vec<usize> = match &rules.set {
+        Some(set) => set.matches(text).into_iter().collect(),
+        None => (0..rules.rows.len()).collect(),
+    };
+    if candidates.is_empty() {
+        return hits;
+    }
+    let sentences = Sentences::new(text);
+    let mut found: Vec<(usize, PhraseHit)> = Vec::new();
+    for i in candidates {
+        if let Some(row) = rules.rows.get(i) {
+            for hit in row.find(text, &sentences) {
+                found.push((i, hit));
+            }
+        }
+    }
+    // Longest first at each start; rows earlier in the table win ties. Passive hints
+    // yield to any other rule on the same words.
+    found.sort_by(|(ia, a), (ib, b)| {
+        let pa = a.code == RuleCode::PassiveVoice;
+        let pb = b.code == RuleCode::PassiveVoice;
+        pa.cmp(&pb)
+            .then(a.range.start.cmp(&b.range.start))
+            .then(b.range.end.cmp(&a.range.end))
+            .then(ia.cmp(ib))
+    });
+    let allowed = allowed_ranges(text, &rules.allow);
+    for (_, hit) in found {
+        let overlaps = |r: &Range<usize>| r.start < hit.range.end && hit.range.start < r.end;
+        let clash = hits.iter().any(|k: &PhraseHit| {
+            overlaps(&k.range) && (k.code == hit.code || hit.code == RuleCode::PassiveVoice)
+        });
+        if !clash && !allowed.iter().any(overlaps) {
+            hits.push(hit);
+        }
+    }
+    hits.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(a.range.end.cmp(&b.range.end))
+    });
+    hits
+}
+
+/// Byte ranges of whole-word occurrences of the allowed phrases.
+fn allowed_ranges(text: &str, allow: &[String]) -> Vec<Range<usize>> {
+    if allow.is_empty() {
+        return Vec::new();
+    }
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for phrase in allow {
+        let mut from = 0;
+        while let Some(k) = lower.get(from..).and_then(|s| s.find(phrase.as_str())) {
+            let start = from + k;
+            let end = start + phrase.len();
+            let word_before = text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && phrase.starts_with(char::is_alphanumeric);
+            let word_after = text[end..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+                && phrase.ends_with(char::is_alphanumeric);
+            if !word_before && !word_after {
+                out.push(start..end);
+            }
+            from = start + phrase.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
+}
+
+impl CompiledRow {
+    fn find(&self, text: &str, sentences: &Sentences) -> Vec<PhraseHit> {
+        let mut out = Vec::new();
+        for caps in self.re.captures_iter(text) {
+            if let Some(hit) = self.check(text, sentences, &caps) {
+                out.push(hit);
+            }
+        }
+        out
+    }
+
+    fn check(&self, text: &str, sentences: &Sentences, caps: &Captures<'_>) -> Option<PhraseHit> {
+        let m0 = caps.get(0)?;
+        let flagged = caps.name("hit").unwrap_or(m0);
+        if flagged.is_empty() || glued(text, m0.range()) {
+            return None;
+        }
+        let sentence = sentences.containing(flagged.start());
+        if m0.start() < sentence.start || m0.end() > sentence.end {
+            return None;
+        }
+        let before = &text[sentence.start..m0.start()];
+        let after = &text[m0.end()..sentence.end];
+        let stext = &text[sentence.clone()];
+        if self
+            .before
+            .as_ref()
+            .is_some_and(|re| re.is_match(before.trim_end()))
+        {
+            return None;
+        }
+        if self
+            .after
+            .as_ref()
+            .is_some_and(|re| re.is_match(after.trim_start()))
+        {
+            return None;
+        }
+        let subject_ok = match self.spec.subject {
+            Subject::Any => true,
+            Subject::Own => text::own_subject(before, stext),
+            Subject::Start => text::at_start(before),
+            Subject::Pronoun => !text::at_start(before) && text::own_subject(before, stext),
+            Subject::OwnObject => text::own_object(before, stext),
+            Subject::NotPerson => text::not_person(before),
+        };
+        if !subject_ok || self.exempt_word(caps, flagged.as_str(), after) {
+            return None;
+        }
+        if self.spec.needs_no_agent && text::has_agent(after) {
+            return None;
+        }
+        let mut range = trim_range(text, flagged.range())?;
+        let message = self
+            .spec
+            .message
+            .replace("{phrase}", &phrase(&text[range.clone()]));
+        let mut replacements: Vec<String> = self
+            .spec
+            .replace
+            .iter()
+            .filter_map(|t| expand(t, caps))
+            .collect();
+        let opens = text::sentence_start(&text[sentence.start..range.start])
+            && text[range.clone()].starts_with(char::is_uppercase);
+        if opens {
+            if self.drops && text[range.clone()].ends_with(char::is_whitespace) {
+                let tail = &text[range.end..sentence.end];
+                let next_len: usize = tail
+                    .char_indices()
+                    .find(|(_, c)| !c.is_alphanumeric())
+                    .map_or(tail.len(), |(k, _)| k);
+                if next_len > 0 && tail.starts_with(char::is_lowercase) {
+                    let word = &tail[..next_len];
+                    range.end += next_len;
+                    replacements = vec![capitalize(word)];
+                }
+            } else {
+                replacements = replacements.iter().map(|r| capitalize(r)).collect();
+            }
+        }
+        let flagged_text = &text[range.clone()];
+        replacements.retain(|r| r != flagged_text);
+        replacements.dedup();
+        Some(PhraseHit {
+            code: self.spec.code,
+            row: self.spec.id.clone(),
+            range,
+            message,
+            replacements,
+        })
+    }
+
+    /// True when the captured word (group `w`, else `v`, else the flagged words) is
+    /// listed in `unless_words`.
+    fn exempt_word(&self, caps: &Captures<'_>, flagged: &str, after: &str) -> bool {
+        if self.words.is_empty() {
+            return false;
+        }
+        let captured = caps
+            .name("w")
+            .or_else(|| caps.name("v"))
+            .map_or(flagged, |m| m.as_str());
+        let captured_words: Vec<String> = text::tokens(captured)
+            .into_iter()
+            .filter_map(|t| match t {
+                text::Tok::Word(w) => Some(w),
+                text::Tok::Comma => None,
+            })
+            .collect();
+        let next_word = text::tokens(after).into_iter().find_map(|t| match t {
+            text::Tok::Word(w) => Some(w),
+            text::Tok::Comma => None,
+        });
+        self.words.iter().any(|entry| match entry.split_once(' ') {
+            Some((first, second)) => {
+                captured_words.len() == 1
+                    && captured_words[0] == first
+                    && next_word.as_deref() == Some(second)
+            }
+            None => match entry.strip_suffix('*') {
+                Some(prefix) => captured_words.iter().any(|w| w.starts_with(prefix)),
+                None => captured_words.iter().any(|w| w == entry),
+            },
+        })
+    }
+}
+
+/// True when the match is part of a longer word: a letter or digit right next to it
+/// (non-ASCII letters, which the ASCII `\b` does not see), or a hyphenated or
+/// apostrophised compound ("just-in-time", "well-supported").
+fn glued(text: &str, range: Range<usize>) -> bool {
+    let joiner = |c: char| matches!(c, '-' | '\'' | '’');
+    let matched = &text[range.clone()];
+    if matched.starts_with(char::is_alphanumeric)
+        && text[..range.start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    {
+        return true;
+    }
+    if matched.ends_with(char::is_alphanumeric)
+        && text[range.end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+    {
+        return true;
+    }
+    let mut back = text[..range.start].chars().rev();
+    let glued_before = match (back.next(), back.next()) {
+        (Some(j), Some(w)) => joiner(j) && w.is_alphanumeric(),
+        _ => false,
+    } && text[range.clone()].starts_with(char::is_alphanumeric);
+    let mut fwd = text[range.end..].chars();
+    let glued_after = match (fwd.next(), fwd.next()) {
+        (Some(j), Some(w)) => joiner(j) && w.is_alphanumeric(),
+        _ => false,
+    } && text[range].ends_with(char::is_alphanumeric);
+    glued_before || glued_after
+}
+
+/// Trims whitespace off the flagged range, keeping one trailing whitespace character
+/// when it is alone (so that dropping the words also drops their space). `None` when
+/// the words are separated by a run of two or more whitespace characters, which may
+/// hide blanked markup.
+fn trim_range(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let core_end = range.start + s.trim_end().len();
+    if start >= core_end {
+        return None;
+    }
+    let mut run = 0;
+    for c in text[start..core_end].chars() {
+        run = if c.is_whitespace() { run + 1 } else { 0 };
+        if run >= 2 {
+            return None;
+        }
+    }
+    if range.end > core_end {
+        let mut ws = text[core_end..].chars().take_while(|c| c.is_whitespace());
+        if let (Some(c), None) = (ws.next(), ws.next()) {
+            return Some(start..core_end + c.len_utf8());
+        }
+    }
+    Some(start..core_end)
+}
+
+/// The flagged words for a message: punctuation at the ends trimmed, spaces collapsed.
+fn phrase(flagged: &str) -> String {
+    let t = flagged.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Fills a replacement template from the captures; `None` when a capture is missing or
+/// a verb form is unknown.
+fn expand(template: &str, caps: &Captures<'_>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(k) = rest.find(['$', '{']) {
+        out.push_str(&rest[..k]);
+        rest = &rest[k..];
+        if let Some(body) = rest.strip_prefix('{') {
+            let close = body.find('}')?;
+            let (func, name) = body[..close].split_once(':')?;
+            let word = caps.name(name)?.as_str();
+            let form = match func {
+                "past" => Some(words::past(word)),
+                "past-of-gerund" => words::past_of_gerund(word),
+                "past-of-participle" => words::past_of_participle(word),
+                _ => None,
+            }?;
+            out.push_str(&form);
+            rest = &body[close + 1..];
+        } else {
+            let body = &rest[1..];
+            let (name, after) = if let Some(b) = body.strip_prefix('{') {
+                let close = b.find('}')?;
+                (&b[..close], &b[close + 1..])
+            } else {
+                let n = body
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(body.len());
+                (&body[..n], &body[n..])
+            };
+            if name.is_empty() {
+                out.push('$');
+            } else {
+                out.push_str(caps.name(name)?.as_str());
+            }
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rows_compile() {
+        let rules = PhraseRules::builtin();
+        assert_eq!(rules.errors(), &[]);
+        assert!(rules.set.is_some(), "the prefilter set compiles");
+        assert_eq!(rules.row_ids().count(), rules.rows().len());
+    }
+
+    #[test]
+    fn bad_user_rows_are_reported_not_fatal() {
+        let bad = RowSpec::new("broken", RuleCode::WeakVerb, "(unclosed", "m");
+        let good = RowSpec::new(
+            "spearheaded",
+            RuleCode::WeakVerb,
+            r"\bspearheaded\b",
+            "say what you did",
+        );
+        let rules = PhraseRules::with_rows(vec![bad, good], &["just-in-time"]);
+        assert_eq!(rules.errors().len(), 1);
+        let hits = scan("I spearheaded it.", &rules);
+        assert!(hits.iter().any(|h| h.row == "spearheaded"));
+    }
+
+    #[test]
+    fn allow_list_suppresses() {
+        let rules = PhraseRules::with_rows(Vec::new(), &["worked on"]);
+        assert!(scan("I worked on the migration.", &rules).is_empty());
+        let rules = PhraseRules::builtin();
+        assert!(!scan("I worked on the migration.", &rules).is_empty());
+    }
+
+    #[test]
+    fn templates_expand() {
+        let Ok(re) = Regex::new(r"(?P<v>\w+) (?P<o>\w+)") else {
+            panic!("test regex")
+        };
+        let Some(caps) = re.captures("migrating db") else {
+            panic!("no captures")
+        };
+        assert_eq!(
+            expand("{past-of-gerund:v} $o ${o}!", &caps).as_deref(),
+            Some("migrated db db!")
+        );
+        assert_eq!(expand("{past:zz}", &caps), None);
+        assert_eq!(expand("cost $5", &caps), None);
+    }
+}

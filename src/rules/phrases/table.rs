@@ -1,0 +1,757 @@
+//! The built-in phrase tables.
+//!
+//! Each row says what it flags, where, why, and how to rewrite it, with one sentence it
+//! must fire on and one it must not (tests/phrases.rs checks both for every row). Rows
+//! are tried in this order; when two rows of the same rule flag overlapping words, the
+//! longer match wins, then the earlier row.
+
+use super::{PhraseRow, Subject};
+use crate::rules::RuleCode::{Hedge, Minimizer, PassiveVoice, WeakVerb};
+
+const E: PhraseRow = PhraseRow::EMPTY;
+
+/// Words after "worked on" that make it a team or rota membership, not a vague claim.
+/// Also times ("worked on weekends").
+const TEAM_AFTER: &str = r"(?:(?:the|a|an|our|my|their|its)\s+)?(?:[\w-]+\s+){0,2}(?:team|squad|crew|rotation|group)\b|(?:call|weekends?|nights?|evenings?|holidays?|site|(?:a|the)\s+(?:weekend|holiday|deadline|tight\s+deadline))\b";
+
+/// Verbs after "just"/"only"/"simply"/"merely" that are not the writer's work being
+/// shrunk: time ("I had just joined"), needs and discoveries ("I only needed help").
+const NOT_SHRUNK: &[&str] = &[
+    "joined",
+    "started",
+    "arrived",
+    "got",
+    "came",
+    "become",
+    "became",
+    "had",
+    "needed",
+    "wanted",
+    "realized",
+    "realised",
+    "learned",
+    "learnt",
+    "noticed",
+    "found",
+    "discovered",
+    "happened",
+    "missed",
+    "asked",
+    "told",
+    "heard",
+    "saw",
+    "seen",
+    "been",
+    "existed",
+    "worked",
+    "passed",
+    "failed",
+    "firing",
+    "being",
+    "having",
+    "getting",
+    "starting",
+    "joining",
+    "wondering",
+    "wanted",
+    "hoping",
+    "trying",
+];
+
+/// Determiners and modifiers before "kind of"/"sort of" that make it mean "type of".
+const KIND_BEFORE: &str = r"\b(?:what|which|this|that|these|those|the|a|an|any|every|each|same|one|other|another|some|no|all|right|new|different|whatever|particular|specific|first|only|my|our|your|their|its|his|her|\w+['’]s|certain|similar|exact|wrong|best|worst|main|two|three|many|several|whole|what\s+sort)";
+
+pub(crate) const ROWS: &[PhraseRow] = &[
+    // ---------------------------------------------------------------- weak-verb
+    PhraseRow {
+        id: "weak-verb-gerund",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: name the action itself (“I migrated …”)",
+        bad: "I worked on migrating the billing service to Kubernetes.",
+        good: "I migrated the billing service to Kubernetes.",
+        replace: &["{past-of-gerund:v}"],
+        pattern: r"\b(?P<hit>(?:helped(?:\s+out)?\s+with|worked\s+on|(?:was|were|been)\s+(?:[a-z]+ly\s+)?(?:involved\s+in|responsible\s+for|tasked\s+with|in\s+charge\s+of)|assisted\s+(?:with|in)|participated\s+in|contributed\s+to)\s+(?P<v>[a-z]+ing))\b",
+        subject: Subject::Own,
+        unless_words: &[
+            "monitoring",
+            "logging",
+            "alerting",
+            "tracing",
+            "testing",
+            "caching",
+            "routing",
+            "billing",
+            "scheduling",
+            "networking",
+            "hiring",
+            "onboarding",
+            "tooling",
+            "pricing",
+            "packaging",
+            "provisioning",
+            "staging",
+            "ticketing",
+            "messaging",
+            "streaming",
+            "batching",
+            "paging",
+            "training",
+            "planning",
+            "building",
+            "engineering",
+            "recruiting",
+            "marketing",
+            "licensing",
+            "indexing",
+            "sharding",
+            "observability",
+            "incident",
+        ],
+        ..E
+    },
+    PhraseRow {
+        id: "helped-with",
+        code: WeakVerb,
+        message: "“helped with” hides what you did: say what you led, built or decided",
+        bad: "I helped with the migration from Jenkins to GitHub Actions.",
+        good: "The new runbooks helped with onboarding.",
+        replace: &["led", "drove"],
+        pattern: r"\bhelped\s+(?:out\s+)?(?:with|on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "was-helping-with",
+        code: WeakVerb,
+        message: "“helping with” hides what you did: say what you led, built or decided",
+        bad: "I was helping with the cutover when the outage hit.",
+        good: "The new dashboard was helping with triage.",
+        replace: &["led"],
+        pattern: r"\b(?:was|were|been)\s+helping\s+(?:out\s+)?(?:with|on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "helped-verb",
+        code: WeakVerb,
+        message: "“helped <do>” blurs your part: say what you did yourself",
+        bad: "I helped migrate 40 services to the new cluster.",
+        good: "I helped three teams migrate to the new CI system.",
+        replace: &["{past:v}"],
+        pattern: r"\bhelped\s+(?:to\s+)?(?P<v>{base-verb})\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "helped-someone-with",
+        code: WeakVerb,
+        message: "“helped … with” hides what you did: say what you built or decided with them",
+        bad: "I helped the data team with their Airflow deployment.",
+        good: "I helped the team ship with confidence.",
+        replace: &["partnered with $w on"],
+        pattern: r"\bhelped\s+(?P<w>[\w'’-]+(?:\s+[\w'’-]+){0,2})\s+with\b",
+        subject: Subject::Own,
+        unless_words: &["out", "to", "{base-verb}", "it", "this"],
+        ..E
+    },
+    PhraseRow {
+        id: "helped-out",
+        code: WeakVerb,
+        message: "“helped out” hides what you did: say what you took on and what changed",
+        bad: "I helped out during the holiday freeze.",
+        good: "The extra runners helped out during the holiday freeze.",
+        pattern: r"\bhelped\s+out\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "worked-on",
+        code: WeakVerb,
+        message: "“worked on” hides what you did: say what you built, led or delivered",
+        bad: "I worked on the Terraform modules for our staging environment.",
+        good: "Developers worked on features instead of fighting the pipeline.",
+        replace: &["built", "led", "delivered"],
+        pattern: r"\bworked\s+on\b",
+        subject: Subject::Own,
+        unless_after: TEAM_AFTER,
+        ..E
+    },
+    PhraseRow {
+        id: "was-working-on",
+        code: WeakVerb,
+        message: "“working on” hides what you did: say what you built, led or delivered",
+        bad: "I have been working on the deploy tooling since 2022.",
+        good: "The team I joined was working on the monolith.",
+        replace: &["led"],
+        pattern: r"\b(?:was|were|been)\s+working\s+on\b",
+        subject: Subject::Own,
+        unless_after: TEAM_AFTER,
+        ..E
+    },
+    PhraseRow {
+        id: "was-involved-in",
+        code: WeakVerb,
+        message: "“involved in” hides your part: say what you led, built or decided",
+        bad: "I was involved in the Kafka upgrade.",
+        good: "Who was involved in the decision? Product and platform.",
+        replace: &["led", "drove"],
+        pattern: r"\b(?:was|were|been|got)\s+(?:[a-z]+ly\s+)?involved\s+(?:in|with)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "was-involved",
+        code: WeakVerb,
+        message: "“was involved” hides your part: say what you did",
+        bad: "I was heavily involved from the first design doc.",
+        good: "Two engineers were involved, and I led the design.",
+        pattern: r"\b(?:was|were|been|got)\s+(?:[a-z]+ly\s+)?involved\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "involved-in-bullet",
+        code: WeakVerb,
+        message: "“Involved in” hides your part: say what you led, built or decided",
+        bad: "Involved in all major architectural decisions for the platform.",
+        good: "Everyone involved in the decision signed off.",
+        replace: &["led", "drove"],
+        pattern: r"\binvolved\s+(?:in|with)\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "am-involved-in",
+        code: WeakVerb,
+        message: "“involved in” hides your part: say what you lead, build or decide",
+        bad: "I'm involved in most of the design reviews for the infra org.",
+        good: "Who is involved in the design reviews?",
+        pattern: r"\b(?:I|we)(?:\s+am|\s+are|['’]m|['’]re)\s+(?:[a-z]+ly\s+|also\s+)?involved\s+(?:in|with)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "was-responsible-for",
+        code: WeakVerb,
+        message: "“responsible for” describes a duty, not a result: say you owned it and what came of it",
+        bad: "I was responsible for the CI/CD pipeline for 12 microservices.",
+        good: "The platform team was responsible for the base images.",
+        replace: &["owned"],
+        pattern: r"\b(?:was|were|been)\s+(?:[a-z]+ly\s+|also\s+)?responsible\s+for\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "am-responsible-for",
+        code: WeakVerb,
+        message: "“responsible for” describes a duty, not a result: say you own it and what it achieves",
+        bad: "I'm responsible for the observability stack.",
+        good: "Each team is responsible for its own alerts.",
+        replace: &["$s own"],
+        pattern: r"\b(?P<s>I|we)(?:\s+am|\s+are|['’]m|['’]re)\s+(?:[a-z]+ly\s+|also\s+)?responsible\s+for\b",
+        ..E
+    },
+    PhraseRow {
+        id: "responsible-for",
+        code: WeakVerb,
+        message: "“Responsible for” describes a duty, not a result: say you owned it and what came of it",
+        bad: "Responsible for on-call tooling and runbooks.",
+        good: "Each team is responsible for its own alerts.",
+        replace: &["owned"],
+        pattern: r"\bresponsible\s+for\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "in-charge-of",
+        code: WeakVerb,
+        message: "“in charge of” describes a position, not a result: say you owned or led it",
+        bad: "I was in charge of the secrets rotation project.",
+        good: "The SRE on call was in charge of the incident.",
+        replace: &["owned", "led"],
+        pattern: r"\b(?:was|were|been)\s+in\s+charge\s+of\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "contributed-to",
+        code: WeakVerb,
+        message: "“contributed to” hides your part: say what you drove or shaped",
+        bad: "I contributed to the migration of our logging stack to Loki.",
+        good: "It contributed to a 30% drop in pages.",
+        replace: &["drove", "shaped"],
+        pattern: r"\bcontributed\s+to\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "participated-in",
+        code: WeakVerb,
+        message: "“participated in” says you were there, not what you did: say what you led or ran",
+        bad: "I participated in the design review for the new service mesh.",
+        good: "Our SREs participated in the design review.",
+        replace: &["led", "ran"],
+        pattern: r"\bparticipated\s+in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "took-part-in",
+        code: WeakVerb,
+        message: "“took part in” says you were there, not what you did: say what you led or ran",
+        bad: "Took part in the quarterly disaster recovery drills.",
+        good: "Every team took part in the drills.",
+        replace: &["led", "ran"],
+        pattern: r"\btook\s+part\s+in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "was-part-of",
+        code: WeakVerb,
+        message: "“was part of” hides your part: say what you did on it",
+        bad: "I was part of the team that moved us off Heroku.",
+        good: "The project was part of a larger effort to cut cloud spend.",
+        pattern: r"\b(?:was|were|been)\s+(?:(?:a|an)\s+)?(?:[a-z]+\s+)?part\s+of\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "member-of",
+        code: WeakVerb,
+        message: "“a member of” says where you sat, not what you did: say what you did there",
+        bad: "I was a member of the working group that picked our tracing vendor.",
+        good: "She was a member of the working group.",
+        pattern: r"\b(?:was|were|been)\s+(?:a\s+)?(?:[a-z]+\s+)?members?\s+of\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "played-a-role",
+        code: WeakVerb,
+        message: "“played a role in” hides the role: say what you led or drove",
+        bad: "I played a key role in the datacenter exit.",
+        good: "Caching played a big role in the speedup.",
+        replace: &["led", "drove"],
+        pattern: r"\bplayed\s+(?:a|an)\s+(?:[a-z]+\s+)?(?:role|part)\s+in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "had-a-hand-in",
+        code: WeakVerb,
+        message: "“had a hand in” hides your part: say what you led or drove",
+        bad: "I had a hand in the rewrite of the deploy scripts.",
+        good: "Several teams had a hand in the rewrite.",
+        replace: &["led", "drove"],
+        pattern: r"\bhad\s+a\s+hand\s+in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "assisted-with",
+        code: WeakVerb,
+        message: "“assisted with” makes you a bystander: say what you led, built or decided",
+        bad: "I assisted with the rollout of SSO for internal tools.",
+        good: "The tool assisted with triage.",
+        replace: &["led", "drove"],
+        pattern: r"\bassisted\s+(?:with|in|on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "assisted-someone-with",
+        code: WeakVerb,
+        message: "“assisted … with” makes you a bystander: say what you built or decided with them",
+        bad: "Assisted the team with the Postgres 11 to 15 upgrade.",
+        good: "The tool assists reviewers with risky changes.",
+        replace: &["partnered with $w on"],
+        pattern: r"\bassisted\s+(?P<w>[\w'’-]+(?:\s+[\w'’-]+){0,2})\s+(?:with|in|on)\b",
+        subject: Subject::Own,
+        unless_words: &["{base-verb}", "it", "this"],
+        ..E
+    },
+    PhraseRow {
+        id: "assisted",
+        code: WeakVerb,
+        message: "“assisted” makes you a bystander: say what you did and what it changed",
+        bad: "I assisted the SRE team during the migration.",
+        good: "The tool assists reviewers by highlighting risky changes.",
+        pattern: r"\bassisted\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "supported",
+        code: WeakVerb,
+        message: "“supported” hides what you did: say what you built, fixed or ran for them",
+        bad: "I supported the platform team during the Kubernetes upgrade.",
+        good: "The new API supported 10x the traffic of the old one.",
+        pattern: r"\bsupported\b",
+        subject: Subject::Own,
+        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "handled",
+        code: WeakVerb,
+        message: "“handled” hides what you did: say what you decided, fixed or ran, and the outcome",
+        bad: "I handled the incident response during the March outage.",
+        good: "The cluster handled 3,000 requests per second at peak.",
+        pattern: r"\bhandled\b",
+        subject: Subject::Own,
+        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than|peak|twice|double|\d)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "was-tasked-with",
+        code: WeakVerb,
+        message: "“was tasked with” says what you were given, not what you did: say what you did",
+        bad: "I was tasked with the legacy Ansible playbooks.",
+        good: "The contractor was tasked with the audit.",
+        pattern: r"\b(?:was|were|been)\s+tasked\s+with\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "did-work-on",
+        code: WeakVerb,
+        message: "“did work on” hides what you did: say what you built or changed",
+        bad: "I did work on the alerting rules last quarter.",
+        good: "The consultants did work on the alerting rules.",
+        pattern: r"\bdid\s+(?:some\s+)?work\s+(?:on|for)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    // ---------------------------------------------------------------- minimizer
+    PhraseRow {
+        id: "just",
+        code: Minimizer,
+        message: "“just” shrinks your work: drop it and say what it changed",
+        bad: "I just set up monitoring.",
+        good: "The deploy now takes just 30 minutes.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>just\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
+        subject: Subject::Own,
+        unless_before: r"\b(?:not|had|have|has|['’]ve|['’]d)|n['’]t",
+        unless_words: NOT_SHRUNK,
+        ..E
+    },
+    PhraseRow {
+        id: "only",
+        code: Minimizer,
+        message: "“only” shrinks your work: drop it and say what it changed",
+        bad: "I only wrote a script to rotate the certificates.",
+        good: "Only 2 of 40 services still deploy manually.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>only\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
+        subject: Subject::Pronoun,
+        unless_before: r"\b(?:not|was|were|been|is|are|am)|n['’]t",
+        unless_words: NOT_SHRUNK,
+        ..E
+    },
+    PhraseRow {
+        id: "simply",
+        code: Minimizer,
+        message: "“simply” shrinks your work: drop it and say what it changed",
+        bad: "I simply added alerts for disk usage.",
+        good: "Simply put, nobody knew which services were critical.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>simply\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
+        subject: Subject::Own,
+        unless_before: r"\bnot|n['’]t",
+        unless_words: &["put", "stated", "speaking"],
+        ..E
+    },
+    PhraseRow {
+        id: "merely",
+        code: Minimizer,
+        message: "“merely” shrinks your work: drop it and say what it changed",
+        bad: "I merely updated the runbooks after the incident.",
+        good: "The new setup is merely a thin wrapper over Terraform Cloud.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>merely\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
+        subject: Subject::Own,
+        unless_before: r"\bnot|n['’]t",
+        unless_words: NOT_SHRUNK,
+        ..E
+    },
+    PhraseRow {
+        id: "just-a",
+        code: Minimizer,
+        message: "“just a” shrinks your role: say what you did in it",
+        bad: "I was just the intern at the time.",
+        good: "We were only a team of three.",
+        replace: &[""],
+        pattern: r"\b(?:I|we)(?:\s+was|\s+were|\s+am|\s+are|['’]m|['’]re)\s+(?P<hit>(?:just|only|merely|simply)\s+)(?:a|an|the)\s",
+        unless_after: r"(?:[a-z]+\s+)?(?:team|group|handful|couple|few|squad|pair|fraction)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "some",
+        code: Minimizer,
+        message: "“some” makes your work sound incidental: drop it or say how much",
+        bad: "I just wrote some Terraform.",
+        good: "Some of the services still run on the old cluster.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>some\s+)",
+        subject: Subject::OwnObject,
+        unless_after: r"{number}|(?:of|time|point|extent|degree|people|users|customers|teams?|engineers|developers|folks|devs|colleagues|stakeholders|cases|days|weeks|months|hours|minutes|help|feedback|pushback|resistance|other|more|kind|sort|form|way|reason|downtime|trouble|issues|problems|friction|success|progress|experience|exposure|background|knowledge|context|questions)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "small-thing",
+        code: Minimizer,
+        message: "“{phrase}” shrinks your work: drop it and say what the thing did",
+        bad: "I wrote a small script that cleans up stale branches.",
+        good: "I led a small team of three through the migration.",
+        replace: &[""],
+        pattern: r"\b(?:(?:a|an)\s+)?(?P<hit>(?:small|quick|little|tiny|minor|basic)\s+)",
+        subject: Subject::OwnObject,
+        unless_after: r"{number}|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "simple-thing",
+        code: Minimizer,
+        message: "“simple” here shrinks your work: drop it and say what the thing did",
+        bad: "I set up a simple dashboard in Grafana.",
+        good: "I chose a simple design that other teams could maintain.",
+        replace: &[""],
+        pattern: r"\b(?:(?:a|an)\s+)?(?P<hit>simple\s+)(?:[\w-]+\s+)?(?:script|dashboard|tool|fix|patch|change|check|alert|cron|job|wrapper|bot|lambda|function|runbook|page|doc|test|hack|workaround|tweak)s?\b",
+        subject: Subject::OwnObject,
+        ..E
+    },
+    PhraseRow {
+        id: "a-bit-of",
+        code: Minimizer,
+        message: "“a bit of” shrinks your work: drop it and say what it achieved",
+        bad: "I did a bit of scripting to automate the release notes.",
+        good: "There was a bit of toil left after the migration.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>a\s+(?:little\s+)?bit\s+of\s+)",
+        subject: Subject::OwnObject,
+        ..E
+    },
+    PhraseRow {
+        id: "nothing-fancy",
+        code: Minimizer,
+        message: "“nothing fancy” talks your work down: say what it did instead",
+        bad: "It was nothing fancy, a bash script that restarts the worker.",
+        good: "Nothing broke during the cutover.",
+        pattern: r"\bnothing\s+(?:fancy|special|too\s+(?:fancy|complicated|complex|clever))\b",
+        ..E
+    },
+    PhraseRow {
+        id: "no-big-deal",
+        code: Minimizer,
+        message: "“not a big deal” talks your work down: say what it changed instead",
+        bad: "It wasn't a big deal, I fixed the broken pipeline.",
+        good: "The outage was a big deal for the payments team.",
+        pattern: r"\b(?:no|not\s+a|wasn['’]t\s+a|isn['’]t\s+a|was\s+not\s+a)\s+(?:big|huge)\s+deal\b",
+        ..E
+    },
+    PhraseRow {
+        id: "all-i-did",
+        code: Minimizer,
+        message: "“all I did was” shrinks your work: say what you did and what it changed",
+        bad: "All I did was add a cache in front of the config service.",
+        good: "I added a cache in front of the config service.",
+        pattern: r"\ball\s+(?:I|we)\s+did\s+was\b",
+        ..E
+    },
+    // ---------------------------------------------------------------- hedge
+    PhraseRow {
+        id: "i-think",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it, with the evidence if you have it",
+        bad: "I think the new pipeline cut deploy times in half.",
+        good: "I think about reliability as a product feature.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:I|we)\s+(?:(?:really|honestly|personally|also|still|do)\s+)?(?:think|believe|guess|suppose|reckon)\s+(?:that\s+)?)",
+        unless_after: r"(?:[a-z]+ly\s+)?(?:about|of|in|through|so|back|it\s+was\s+worth)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "i-feel-like",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it, with the evidence if you have it",
+        bad: "I feel like the team deploys more confidently now.",
+        good: "I felt the pressure of the deadline.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:I|we)\s+feel\s+(?:like|that)\s+)",
+        ..E
+    },
+    PhraseRow {
+        id: "hedge-aside",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it plainly",
+        bad: "The migration was, I think, the hardest project I did that year.",
+        good: "The migration was the hardest project I did that year.",
+        replace: &[""],
+        pattern: r"(?P<hit>,\s*(?:I\s+think|I\s+believe|I\s+guess|I\s+suppose|I\s+feel|we\s+think|we\s+believe|probably|perhaps|maybe|arguably|possibly|hopefully|more\s+or\s+less|sort\s+of|kind\s+of|in\s+my\s+opinion|IMO|IIRC)\s*,)",
+        ..E
+    },
+    PhraseRow {
+        id: "hedge-tail",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it plainly",
+        bad: "It worked, I think.",
+        good: "It worked, and I think about why often.",
+        replace: &[""],
+        pattern: r"(?P<hit>,\s*(?:I\s+think|I\s+believe|I\s+guess|I\s+suppose|we\s+think|we\s+believe|probably|perhaps|maybe|arguably|possibly|hopefully|more\s+or\s+less|sort\s+of|kind\s+of|in\s+my\s+opinion|IMO|IIRC))\s*(?:[.!?;]|$)",
+        ..E
+    },
+    PhraseRow {
+        id: "hedge-adverb",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it, with a number if you have one",
+        bad: "The change probably saved us a few hours a week.",
+        good: "The probability of a failed deploy dropped below 1%.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:maybe|perhaps|possibly|probably|arguably|hopefully|somewhat|presumably|conceivably)(?:,\s*|\s+))",
+        unless_after: r"(?:more|most)\s+importantly\b",
+        ..E
+    },
+    PhraseRow {
+        id: "kind-of",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: say it plainly",
+        bad: "It was kind of a mess before I got there.",
+        good: "What kind of alerts should wake someone up at night?",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:kind|sort)\s+of\s+)",
+        unless_before: KIND_BEFORE,
+        ..E
+    },
+    PhraseRow {
+        id: "kinda",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: say it plainly",
+        bad: "The first version was kinda fragile, but it shipped.",
+        good: "The first version was fragile, but it shipped.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:kinda|sorta)\s+)",
+        ..E
+    },
+    PhraseRow {
+        id: "more-or-less",
+        code: Hedge,
+        message: "“more or less” hedges your claim: say what you did, or how much",
+        bad: "We more or less rewrote the whole deploy system.",
+        good: "We rewrote the deploy system, more than doubling throughput.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>more\s+or\s+less\s+)",
+        ..E
+    },
+    PhraseRow {
+        id: "pretty-much",
+        code: Hedge,
+        message: "“pretty much” hedges your claim: say it plainly",
+        bad: "The alerting was pretty much useless before the overhaul.",
+        good: "The dashboards were pretty and useful.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>pretty\s+much\s+)",
+        ..E
+    },
+    PhraseRow {
+        id: "to-some-extent",
+        code: Hedge,
+        message: "“to some extent” hedges your claim: say how much",
+        bad: "To some extent, the migration fixed the flaky tests.",
+        good: "The migration fixed 90% of the flaky tests.",
+        pattern: r"\bto\s+(?:some|a\s+certain)\s+(?:extent|degree)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "might-have",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: say what happened, with evidence",
+        bad: "It might have helped the team ship faster.",
+        good: "We may have to shard the database next year.",
+        replace: &["{past-of-participle:v}"],
+        pattern: r"\b(?P<hit>(?:might|may)\s+have\s+(?P<v>(?:[a-z]+-)?{participle}))\b",
+        ..E
+    },
+    PhraseRow {
+        id: "not-sure",
+        code: Hedge,
+        message: "“{phrase}” undercuts your claim: state what you know, or leave it out",
+        bad: "I'm not sure it was the right call, but we went with Consul.",
+        good: "The team was not sure the cutover would work, so I rehearsed it twice.",
+        pattern: r"\b(?:I['’]m|I\s+am|I\s+was|we['’]re|we\s+are|we\s+were)\s+not\s+(?:entirely\s+|totally\s+|completely\s+|100%\s+)?(?:sure|certain)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "not-sure-start",
+        code: Hedge,
+        message: "“{phrase}” undercuts your claim: state what you know, or leave it out",
+        bad: "Not sure if it was the right call, but it worked.",
+        good: "The team was not sure if it would work.",
+        pattern: r"\bnot\s+(?:entirely\s+|totally\s+)?sure\s+(?:if|whether|how|that)\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "id-say",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it",
+        bad: "I'd say the biggest improvement was in developer experience.",
+        good: "I'd do the database cutover in smaller batches next time.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:I['’]d|I\s+would|we['’]d|we\s+would)\s+say\s+(?:that\s+)?)",
+        ..E
+    },
+    PhraseRow {
+        id: "if-i-remember",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: check the number and state it",
+        bad: "If I remember correctly, we had about 200 pages a month.",
+        good: "We had about 200 pages a month.",
+        pattern: r"\b(?:if\s+I\s+(?:remember|recall)\s+(?:correctly|right)|IIRC|AFAIK|as\s+far\s+as\s+I\s+(?:know|remember|can\s+tell))\b",
+        ..E
+    },
+    PhraseRow {
+        id: "in-my-opinion",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it and give the reason",
+        bad: "In my opinion, the new runbooks mattered more than the tooling.",
+        good: "The runbooks mattered more than the tooling: pages fell by half.",
+        pattern: r"\b(?:in\s+my\s+(?:humble\s+)?opinion|IMO|IMHO)\b",
+        ..E
+    },
+    // ---------------------------------------------------------------- passive-voice
+    PhraseRow {
+        id: "passive",
+        code: PassiveVoice,
+        message: "passive voice hides who acted (“{phrase}”): if it was you, say “I …”",
+        bad: "The pipeline was deployed last year.",
+        good: "The pipeline was deployed by the platform team.",
+        // A past be-form (or "got"), up to two adverbs, a participle. Present-tense
+        // passives ("logs are shipped to Loki") describe how a system works rather than
+        // hide who did the work, so they are left alone.
+        pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}))\b",
+        subject: Subject::NotPerson,
+        unless_before: r"\b(?:that|which|who|whom)(?:\s+(?:have|has|had|all|also|since|already|then|later))*",
+        unless_words: &["{stative}"],
+        needs_no_agent: true,
+        ..E
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut ids: Vec<&str> = ROWS.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate row ids");
+        assert!(
+            ROWS.iter()
+                .all(|r| r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! Conversions between the analysis' plain data and LSP types: the one place that knows both.
+
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Position, PositionEncodingKind,
+    Range, Uri,
+};
+
+use crate::analysis::Finding;
+use crate::document::{self, Document, PositionEncoding};
+use crate::rules::{RuleCode, Severity};
+
+/// Where each rule's documentation lives (docs/rules.md has one anchor per rule code).
+pub const HELP_BASE: &str = "https://github.com/reframe-ls/reframe/blob/main/docs/rules.md";
+
+pub fn help_uri(code: RuleCode) -> Option<Uri> {
+    format!("{HELP_BASE}#{}", code.help_anchor()).parse().ok()
+}
+
+pub fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn position(p: document::Position) -> Position {
+    Position::new(p.line, p.character)
+}
+
+pub fn from_position(p: Position) -> document::Position {
+    document::Position {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+pub fn from_range(r: Range) -> document::Span {
+    document::Span {
+        start: from_position(r.start),
+        end: from_position(r.end),
+    }
+}
+
+pub fn range(doc: &Document, bytes: std::ops::Range<usize>, enc: PositionEncoding) -> Range {
+    let span = doc.byte_range_to_span(bytes, enc);
+    Range::new(position(span.start), position(span.end))
+}
+
+/// A finding as an LSP diagnostic.
+pub fn diagnostic(doc: &Document, finding: &Finding, enc: PositionEncoding) -> Diagnostic {
+    Diagnostic {
+        range: range(doc, finding.range.clone(), enc),
+        severity: Some(severity(finding.severity)),
+        code: Some(NumberOrString::String(finding.code.as_str().to_string())),
+        code_description: help_uri(finding.code).map(|href| CodeDescription { href }),
+        source: Some("reframe".to_string()),
+        message: finding.message.clone(),
+        related_information: None,
+        tags: None,
+        data: Some(finding.data.clone()),
+    }
+}
+
+pub fn encoding_kind(enc: PositionEncoding) -> PositionEncodingKind {
+    match enc {
+        PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => PositionEncodingKind::UTF32,
+    }
+}
+
+/// LSP 3.17 negotiation: UTF-8 when the client offers it, else UTF-16 (the protocol's
+/// default, which every client supports).
+pub fn negotiate_encoding(offered: Option<&[PositionEncodingKind]>) -> PositionEncoding {
+    match offered {
+        Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+        _ => PositionEncoding::Utf16,
+    }
+}

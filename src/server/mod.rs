@@ -1,0 +1,240 @@
+//! The LSP adapter: converts messages to calls into the analysis and findings back to
+//! diagnostics. No rule logic lives here.
+//!
+//! Ordering: tower-lsp-server polls notification handlers concurrently, so every handler
+//! changes the shared state synchronously, before its first `.await`, under a plain mutex
+//! that is never held across an await. Analysis and publishing happen on one worker task,
+//! fed with the URIs of changed documents: a burst of edits coalesces into one analysis of
+//! the newest version, and diagnostics for a version that was superseded while being
+//! computed are dropped, so the client never sees a stale version and versions published for
+//! a document never go backwards.
+
+pub mod convert;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
+    MessageType, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::analysis::{self, Context};
+use crate::config::Config;
+use crate::document::{Document, PositionEncoding};
+use crate::rules::phrases::PhraseRules;
+use crate::template::Template;
+
+/// An open document and the version the client gave it.
+struct OpenDocument {
+    doc: Document,
+    version: i32,
+}
+
+/// What the server knows: shared between handlers and the analysis worker.
+struct State {
+    encoding: PositionEncoding,
+    documents: HashMap<Uri, OpenDocument>,
+    template: Arc<Template>,
+    config: Arc<Config>,
+    phrases: Arc<PhraseRules>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    queue: mpsc::UnboundedSender<Uri>,
+}
+
+/// Locks the state; a handler that panicked while holding the lock leaves it usable.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        let state = Arc::new(Mutex::new(State {
+            encoding: PositionEncoding::Utf16,
+            documents: HashMap::new(),
+            template: Arc::new(Template::builtin().clone()),
+            config: Arc::new(Config::default()),
+            phrases: Arc::new(PhraseRules::builtin()),
+        }));
+        let (queue, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(publish_worker(client.clone(), Arc::clone(&state), receiver));
+        Backend {
+            client,
+            state,
+            queue,
+        }
+    }
+
+    fn schedule(&self, uri: Uri) {
+        // The worker lives as long as the service; if it is gone we are shutting down.
+        let _ = self.queue.send(uri);
+    }
+}
+
+/// Analyses queued documents one at a time and publishes their diagnostics.
+async fn publish_worker(
+    client: Client,
+    state: Arc<Mutex<State>>,
+    mut receiver: mpsc::UnboundedReceiver<Uri>,
+) {
+    // Documents with diagnostics on the client, to clear when they close.
+    let mut published: HashSet<Uri> = HashSet::new();
+    while let Some(first) = receiver.recv().await {
+        let mut pending = vec![first];
+        while let Ok(more) = receiver.try_recv() {
+            pending.push(more);
+        }
+        let mut seen = HashSet::new();
+        pending.retain(|uri| seen.insert(uri.clone()));
+        for uri in pending {
+            let Some((version, diagnostics)) = diagnostics_for(&state, &uri) else {
+                // Closed: clear what the client shows for it.
+                if published.remove(&uri) {
+                    client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
+                continue;
+            };
+            // Drop the result if a newer version arrived meanwhile: it is queued already.
+            let current = lock(&state).documents.get(&uri).map(|d| d.version);
+            if current != Some(version) {
+                continue;
+            }
+            published.insert(uri.clone());
+            client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
+        }
+    }
+}
+
+fn diagnostics_for(state: &Mutex<State>, uri: &Uri) -> Option<(i32, Vec<Diagnostic>)> {
+    let state = lock(state);
+    let open = state.documents.get(uri)?;
+    let cx = Context {
+        template: &state.template,
+        config: &state.config,
+        phrases: &state.phrases,
+    };
+    let analysis = analysis::analyze(&open.doc, &cx);
+    let diagnostics = analysis
+        .findings
+        .iter()
+        .map(|f| convert::diagnostic(&open.doc, f, state.encoding))
+        .collect();
+    Some((open.version, diagnostics))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
+        let encoding = convert::negotiate_encoding(offered);
+        lock(&self.state).encoding = encoding;
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "reframe".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.client
+            .log_message(MessageType::INFO, "reframe ready")
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        lock(&self.state).documents.insert(
+            item.uri.clone(),
+            OpenDocument {
+                doc: Document::new(&item.text),
+                version: item.version,
+            },
+        );
+        self.schedule(item.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let mut problems = Vec::new();
+        let known = {
+            let mut state = lock(&self.state);
+            let encoding = state.encoding;
+            match state.documents.get_mut(&uri) {
+                Some(open) => {
+                    for change in &params.content_changes {
+                        let range = change.range.map(convert::from_range);
+                        problems.extend(open.doc.apply_change(range, &change.text, encoding));
+                    }
+                    open.version = params.text_document.version;
+                    true
+                }
+                None => false,
+            }
+        };
+        if !known {
+            self.client
+                .log_message(
+                    MessageType::WARNING,
+                    format!("didChange for {} which is not open: ignored", uri.as_str()),
+                )
+                .await;
+            return;
+        }
+        self.schedule(uri.clone());
+        for problem in problems {
+            self.client
+                .log_message(
+                    MessageType::WARNING,
+                    format!("{}: bad change from the client: {problem}", uri.as_str()),
+                )
+                .await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let was_open = lock(&self.state).documents.remove(&uri).is_some();
+        if was_open {
+            self.schedule(uri);
+        }
+    }
+}
+
+/// Runs the server on stdin/stdout until the client disconnects or sends `exit`.
+pub async fn run_stdio() {
+    let stdin = tokio::io::stdin();
+    let stdout = tokio::io::stdout();
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(stdin, stdout, socket).serve(service).await;
+}

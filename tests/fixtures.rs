@@ -1,0 +1,89 @@
+//! Fixture write-ups with their expected findings written beside them.
+//!
+//! Each `tests/fixtures/NAME.md` has `NAME.expected`: one finding per line,
+//! `LINE:COL code "flagged text": message` (1-based line, column in characters; the
+//! flagged text is the first line of the finding's range). Lines starting with `#` are comments. Fixtures in
+//! `tests/fixtures/custom/` are checked against `tests/fixtures/custom/template.md`.
+//!
+//! `REFRAME_BLESS=1 cargo test --test fixtures` rewrites the expectation files; read the
+//! diff before committing it.
+
+use std::path::{Path, PathBuf};
+
+use reframe::analysis::{Context, analyze};
+use reframe::config::Config;
+use reframe::document::{Document, PositionEncoding};
+use reframe::rules::phrases::PhraseRules;
+use reframe::template::Template;
+
+fn render(doc: &Document, text: &str, template: &Template) -> String {
+    let config = Config::default();
+    let phrases = PhraseRules::builtin();
+    let cx = Context {
+        template,
+        config: &config,
+        phrases: &phrases,
+    };
+    let analysis = analyze(doc, &cx);
+    let mut out = String::new();
+    for f in &analysis.findings {
+        let start = doc.byte_to_position(f.range.start, PositionEncoding::Utf32);
+        let flagged = text[f.range.clone()].lines().next().unwrap_or("");
+        out.push_str(&format!(
+            "{}:{} {} {:?}: {}\n",
+            start.line + 1,
+            start.character + 1,
+            f.code,
+            flagged,
+            f.message
+        ));
+    }
+    out
+}
+
+fn check_dir(dir: &Path, template: &Template) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "template.md"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read fixture");
+        let doc = Document::new(&text);
+        let actual = render(&doc, &text, template);
+        let expected_path = path.with_extension("expected");
+        if std::env::var_os("REFRAME_BLESS").is_some() {
+            std::fs::write(&expected_path, &actual).expect("bless");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        let expected: String = expected
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        if expected != actual {
+            failures.push(format!(
+                "{}\n--- expected\n{expected}--- actual\n{actual}",
+                path.display()
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn fixtures_match_their_expected_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut failures = check_dir(&root, Template::builtin());
+    let custom_source =
+        std::fs::read_to_string(root.join("custom/template.md")).expect("custom template");
+    let custom = Template::parse("postmortem", &custom_source);
+    failures.extend(check_dir(&root.join("custom"), &custom));
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
