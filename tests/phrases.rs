@@ -657,3 +657,13 @@ fn dump() {
         }
     }
 }
+#[test]
+#[ignore]
+fn regex_cost() {
+    use std::time::Instant;
+    for p in [r"(?i:\bworked\s+on\b)", r"(?i:(?-u:\b)worked\s+on(?-u:\b))", r"(?i:(?-u:\b)worked(?-u:\s)+on(?-u:\b))", r"(?i-u:\bworked\s+on\b)", r"(?i:(?-u:\b)(?P<hit>just\s+))"] {
+        let t = Instant::now();
+        for _ in 0..10 { let _ = regex::Regex::new(p); }
+        println!("{:?} {p}", t.elapsed() / 10);
+    }
+}

@@ -4,6 +4,7 @@
 //! them). Everything here works on byte offsets into the document text; the server and the
 //! CLI convert to lines and columns.
 
+pub mod actions;
 pub mod model;
 mod sections;
 
@@ -41,6 +42,8 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// How each template section is represented in the document.
     pub sections: Vec<SectionMatch>,
+    /// What was read from the document (headings, fields, prose blocks...).
+    pub model: model::DocModel,
 }
 
 /// Everything the analysis reads besides the document.
@@ -67,21 +70,21 @@ pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
             .filter(|m| m.status != SectionStatus::Missing)
             .count()
             >= 2;
-    let mut analysis = Analysis {
-        is_writeup,
-        findings: Vec::new(),
-        sections,
-    };
     if !is_writeup {
-        return analysis;
+        return Analysis {
+            is_writeup,
+            findings: Vec::new(),
+            sections,
+            model,
+        };
     }
     let mut out = Findings {
         config: cx.config,
         items: Vec::new(),
     };
-    sections::check_structure(&model, cx.template, &analysis.sections, &mut out);
+    sections::check_structure(&model, cx.template, &sections, &mut out);
     check_front_matter(&model, cx.template, &mut out);
-    let owner = SectionOwner::new(&model, &analysis.sections, cx.template);
+    let owner = SectionOwner::new(&model, &sections, cx.template);
     check_fields(&model, text, cx.template, &owner, &mut out);
     check_placeholders(&model, cx.template, &owner, &mut out);
     check_prose(&model, text, cx, &owner, &mut out);
@@ -90,8 +93,12 @@ pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
-    analysis.findings = findings;
-    analysis
+    Analysis {
+        is_writeup,
+        findings,
+        sections,
+        model,
+    }
 }
 
 /// Collects findings, applying the configured severities.
@@ -343,6 +350,25 @@ fn is_template_text(text: &str, template: &Template) -> bool {
     any
 }
 
+/// Spans of `text` that are one of the template's ✅ reframes (matched ignoring case): the
+/// template endorses that wording, so the wording rules stay quiet on it.
+fn endorsed_spans(text: &str, template: &Template) -> Vec<Range<usize>> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return Vec::new();
+    }
+    let mut spans = Vec::new();
+    for reframe in &template.reframes {
+        let strong = reframe.strong.to_lowercase();
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&strong) {
+            spans.push(from + at..from + at + strong.len());
+            from += at + strong.len().max(1);
+        }
+    }
+    spans
+}
+
 fn check_prose(
     model: &model::DocModel,
     text: &str,
@@ -378,7 +404,14 @@ fn check_prose(
             (None, Some(s)) => s.heading.clone(),
             (None, None) => String::new(),
         };
+        let endorsed = endorsed_spans(raw, cx.template);
         for hit in phrases::scan(&block.prose, cx.phrases) {
+            if endorsed
+                .iter()
+                .any(|e| e.start <= hit.range.start && hit.range.end <= e.end)
+            {
+                continue; // the template's own ✅ wording
+            }
             let range = block.range.start + hit.range.start..block.range.start + hit.range.end;
             let message = if place.is_empty() {
                 hit.message.clone()

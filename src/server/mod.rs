@@ -9,6 +9,7 @@
 //! computed are dropped, so the client never sees a stale version and versions published for
 //! a document never go backwards.
 
+mod actions;
 pub mod convert;
 
 use std::collections::{HashMap, HashSet};
@@ -17,7 +18,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
     MessageType, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
@@ -36,9 +38,19 @@ struct OpenDocument {
     version: i32,
 }
 
+/// What the client said it can do (from `initialize`).
+#[derive(Clone, Copy, Debug, Default)]
+struct ClientSupport {
+    /// `codeAction/resolve` can fill in `edit` later.
+    resolve_code_action_edits: bool,
+    /// `WorkspaceEdit.documentChanges` (versioned edits) is understood.
+    document_changes: bool,
+}
+
 /// What the server knows: shared between handlers and the analysis worker.
 struct State {
     encoding: PositionEncoding,
+    client: ClientSupport,
     documents: HashMap<Uri, OpenDocument>,
     template: Arc<Template>,
     config: Arc<Config>,
@@ -60,6 +72,7 @@ impl Backend {
     fn new(client: Client) -> Backend {
         let state = Arc::new(Mutex::new(State {
             encoding: PositionEncoding::Utf16,
+            client: ClientSupport::default(),
             documents: HashMap::new(),
             template: Arc::new(Template::builtin().clone()),
             config: Arc::new(Config::default()),
@@ -141,7 +154,26 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
         let encoding = convert::negotiate_encoding(offered);
-        lock(&self.state).encoding = encoding;
+        let caps = &params.capabilities;
+        let client = ClientSupport {
+            resolve_code_action_edits: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            document_changes: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|w| w.document_changes)
+                .unwrap_or(false),
+        };
+        {
+            let mut state = lock(&self.state);
+            state.encoding = encoding;
+            state.client = client;
+        }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -150,6 +182,13 @@ impl LanguageServer for Backend {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
                         ..Default::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(actions::offered_kinds()),
+                        resolve_provider: Some(client.resolve_code_action_edits),
+                        work_done_progress_options: Default::default(),
                     },
                 )),
                 ..Default::default()
@@ -170,6 +209,16 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let state = lock(&self.state);
+        Ok(actions::code_actions(&state, &params))
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        let state = lock(&self.state);
+        Ok(actions::resolve(&state, action))
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {

@@ -12,7 +12,7 @@ const E: PhraseRow = PhraseRow::EMPTY;
 
 /// Words after "worked on" that make it a team or rota membership, not a vague claim.
 /// Also times ("worked on weekends").
-const TEAM_AFTER: &str = r"(?:(?:the|a|an|our|my|their|its)\s+)?(?:[\w-]+\s+){0,2}(?:team|squad|crew|rotation|group)\b|(?:call|weekends?|nights?|evenings?|holidays?|site|(?:a|the)\s+(?:weekend|holiday|deadline|tight\s+deadline))\b";
+const TEAM_AFTER: &str = r"(?:(?:the|a|an|our|my|their|its)\s+)?(?:[a-z0-9-]+\s+){0,2}(?:team|squad|crew|rotation|group)\b|(?:call|weekends?|nights?|evenings?|holidays?|site|(?:a|the)\s+(?:weekend|holiday|deadline|tight\s+deadline))\b";
 
 /// Verbs after "just"/"only"/"simply"/"merely" that are not the writer's work being
 /// shrunk: time ("I had just joined"), needs and discoveries ("I only needed help").
@@ -59,7 +59,7 @@ const NOT_SHRUNK: &[&str] = &[
 ];
 
 /// Determiners and modifiers before "kind of"/"sort of" that make it mean "type of".
-const KIND_BEFORE: &str = r"\b(?:what|which|this|that|these|those|the|a|an|any|every|each|same|one|other|another|some|no|all|right|new|different|whatever|particular|specific|first|only|my|our|your|their|its|his|her|\w+['’]s|certain|similar|exact|wrong|best|worst|main|two|three|many|several|whole|what\s+sort)";
+const KIND_BEFORE: &str = r"\b(?:what|which|this|that|these|those|the|a|an|any|every|each|same|one|other|another|some|no|all|right|new|different|whatever|particular|specific|first|only|my|our|your|their|its|his|her|[a-z0-9]+['’]s|certain|similar|exact|wrong|best|worst|main|two|three|many|several|whole|what\s+sort)";
 
 pub(crate) const ROWS: &[PhraseRow] = &[
     // ---------------------------------------------------------------- weak-verb
@@ -149,7 +149,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I helped the data team with their Airflow deployment.",
         good: "I helped the team ship with confidence.",
         replace: &["partnered with $w on"],
-        pattern: r"\bhelped\s+(?P<w>[\w'’-]+(?:\s+[\w'’-]+){0,2})\s+with\b",
+        pattern: r"\bhelped\s+(?P<w>[a-z0-9'’-]+(?:\s+[a-z0-9'’-]+){0,2})\s+with\b",
         subject: Subject::Own,
         unless_words: &["out", "to", "{base-verb}", "it", "this"],
         ..E
@@ -365,7 +365,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "Assisted the team with the Postgres 11 to 15 upgrade.",
         good: "The tool assists reviewers with risky changes.",
         replace: &["partnered with $w on"],
-        pattern: r"\bassisted\s+(?P<w>[\w'’-]+(?:\s+[\w'’-]+){0,2})\s+(?:with|in|on)\b",
+        pattern: r"\bassisted\s+(?P<w>[a-z0-9'’-]+(?:\s+[a-z0-9'’-]+){0,2})\s+(?:with|in|on)\b",
         subject: Subject::Own,
         unless_words: &["{base-verb}", "it", "this"],
         ..E
@@ -517,7 +517,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I set up a simple dashboard in Grafana.",
         good: "I chose a simple design that other teams could maintain.",
         replace: &[""],
-        pattern: r"\b(?:(?:a|an)\s+)?(?P<hit>simple\s+)(?:[\w-]+\s+)?(?:script|dashboard|tool|fix|patch|change|check|alert|cron|job|wrapper|bot|lambda|function|runbook|page|doc|test|hack|workaround|tweak)s?\b",
+        pattern: r"\b(?:(?:a|an)\s+)?(?P<hit>simple\s+)(?:[a-z0-9-]+\s+)?(?:script|dashboard|tool|fix|patch|change|check|alert|cron|job|wrapper|bot|lambda|function|runbook|page|doc|test|hack|workaround|tweak)s?\b",
         subject: Subject::OwnObject,
         ..E
     },

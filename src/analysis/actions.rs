@@ -1,0 +1,337 @@
+//! Code actions as plain data: quick fixes for findings, source actions for the whole
+//! write-up, and the safe "fix all" set. Every action is a list of byte-range edits on the
+//! text that was analysed; the server turns them into a `WorkspaceEdit`, the CLI applies
+//! them with [`apply_edits`].
+
+use std::ops::Range;
+
+use super::{Analysis, Finding, SectionStatus};
+use crate::rules::RuleCode;
+use crate::template::Template;
+
+/// One text edit: replace `range` (bytes) with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Fixes one finding.
+    QuickFix,
+    /// Works on the whole write-up ("Insert all missing sections").
+    Source,
+    /// The safe fixes of the whole document at once (`source.fixAll.reframe`).
+    FixAll,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub kind: ActionKind,
+    pub edits: Vec<Edit>,
+    /// The best of the alternatives for its finding.
+    pub preferred: bool,
+    /// Index into `Analysis::findings` of the finding this action fixes.
+    pub fixes: Option<usize>,
+}
+
+/// Applies non-overlapping edits to `text`. Edits are applied from the end so offsets stay
+/// valid; overlapping or out-of-range edits are skipped (and reported by the return value).
+pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, usize) {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut skipped = 0;
+    for edit in sorted {
+        let valid = edit.range.start >= at
+            && edit.range.start <= edit.range.end
+            && edit.range.end <= text.len()
+            && text.is_char_boundary(edit.range.start)
+            && text.is_char_boundary(edit.range.end);
+        if !valid {
+            skipped += 1;
+            continue;
+        }
+        out.push_str(&text[at..edit.range.start]);
+        out.push_str(&edit.new_text);
+        at = edit.range.end;
+    }
+    out.push_str(&text[at..]);
+    (out, skipped)
+}
+
+/// The quick fixes for findings overlapping `range`, plus the source actions.
+pub fn actions(
+    text: &str,
+    analysis: &Analysis,
+    template: &Template,
+    range: Range<usize>,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    for (index, finding) in analysis.findings.iter().enumerate() {
+        let touches = finding.range.start <= range.end && range.start <= finding.range.end;
+        if touches {
+            out.extend(quick_fixes(text, analysis, template, index, finding));
+        }
+    }
+    let inserts = missing_section_edits(text, analysis, template);
+    if inserts.len() > 1 {
+        out.push(Action {
+            title: format!("Insert all {} missing sections", inserts.len()),
+            kind: ActionKind::Source,
+            edits: inserts.into_iter().map(|(_, e)| e).collect(),
+            preferred: false,
+            fixes: None,
+        });
+    }
+    let fix_all = safe_fix_edits(text, analysis, template);
+    if !fix_all.is_empty() {
+        out.push(Action {
+            title: "Apply the safe reframe fixes".to_string(),
+            kind: ActionKind::FixAll,
+            edits: fix_all,
+            preferred: false,
+            fixes: None,
+        });
+    }
+    out
+}
+
+/// The safe, meaning-preserving fixes of the whole document: drop a minimizer, complete a
+/// heading to the template's. Nothing that needs the writer's judgement.
+pub fn safe_fix_edits(text: &str, analysis: &Analysis, template: &Template) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = Vec::new();
+    for (index, finding) in analysis.findings.iter().enumerate() {
+        let safe = match finding.code {
+            RuleCode::SectionHeading => true,
+            RuleCode::Minimizer => true,
+            _ => false,
+        };
+        if !safe {
+            continue;
+        }
+        let Some(fix) = quick_fixes(text, analysis, template, index, finding)
+            .into_iter()
+            .find(|a| is_safe(finding, a))
+        else {
+            continue;
+        };
+        for edit in fix.edits {
+            let overlaps = edits
+                .iter()
+                .any(|e| e.range.start < edit.range.end && edit.range.start < e.range.end);
+            if !overlaps {
+                edits.push(edit);
+            }
+        }
+    }
+    edits
+}
+
+fn is_safe(finding: &Finding, action: &Action) -> bool {
+    match finding.code {
+        RuleCode::SectionHeading => action.preferred,
+        // Dropping the word (and the space after it) is the only safe minimizer fix.
+        RuleCode::Minimizer => action
+            .edits
+            .iter()
+            .all(|e| e.new_text.trim().is_empty() && e.range == finding.range),
+        _ => false,
+    }
+}
+
+fn quick_fixes(
+    text: &str,
+    analysis: &Analysis,
+    template: &Template,
+    index: usize,
+    finding: &Finding,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    let flagged = text.get(finding.range.clone()).unwrap_or("");
+    match finding.code {
+        RuleCode::WeakVerb | RuleCode::Minimizer | RuleCode::Hedge | RuleCode::PassiveVoice => {
+            // The template's own reframe first when the sentence is one of its ❌ examples.
+            if let Some((range, strong)) = template_reframe(text, finding, template) {
+                out.push(Action {
+                    title: format!("Reframe as “{strong}”"),
+                    kind: ActionKind::QuickFix,
+                    edits: vec![Edit {
+                        range,
+                        new_text: strong,
+                    }],
+                    preferred: false,
+                    fixes: Some(index),
+                });
+            }
+            let replacements = finding.data["replacements"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>())
+                .unwrap_or_default();
+            for replacement in replacements {
+                let title = if replacement.trim().is_empty() {
+                    format!("Remove “{}”", flagged.trim())
+                } else {
+                    format!("Replace “{}” with “{}”", flagged.trim(), replacement.trim())
+                };
+                out.push(Action {
+                    title,
+                    kind: ActionKind::QuickFix,
+                    edits: vec![Edit {
+                        range: finding.range.clone(),
+                        new_text: replacement.to_string(),
+                    }],
+                    preferred: false,
+                    fixes: Some(index),
+                });
+            }
+            // The direct fix is the preferred one; the template's reframe is an alternative.
+            let first_direct = out.iter().position(|a| !a.title.starts_with("Reframe"));
+            if let Some(first) = first_direct.or(if out.is_empty() { None } else { Some(0) }) {
+                out[first].preferred = true;
+            }
+        }
+        RuleCode::SectionHeading => {
+            if let Some(replacement) = finding.data["replacement"].as_str() {
+                out.push(Action {
+                    title: format!("Use the template heading “{replacement}”"),
+                    kind: ActionKind::QuickFix,
+                    edits: vec![Edit {
+                        range: finding.range.clone(),
+                        new_text: replacement.to_string(),
+                    }],
+                    preferred: true,
+                    fixes: Some(index),
+                });
+            }
+        }
+        RuleCode::MissingSection => {
+            let wanted = finding.data["section"].as_str().unwrap_or("");
+            if let Some((_, edit)) = missing_section_edits(text, analysis, template)
+                .into_iter()
+                .find(|(s, _)| template.sections[*s].heading == wanted)
+            {
+                out.push(Action {
+                    title: format!("Insert section “{wanted}”"),
+                    kind: ActionKind::QuickFix,
+                    edits: vec![edit],
+                    preferred: true,
+                    fixes: Some(index),
+                });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// When the sentence holding a wording finding is one of the template's ❌ examples (case
+/// and punctuation aside), the range of that example in the text and its ✅ reframe.
+fn template_reframe(
+    text: &str,
+    finding: &Finding,
+    template: &Template,
+) -> Option<(Range<usize>, String)> {
+    let line_start = text[..finding.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[finding.range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| finding.range.end + i);
+    let line = &text[line_start..line_end];
+    let lower = line.to_lowercase();
+    // Lowercasing can change byte lengths outside ASCII; only trust equal lengths.
+    if lower.len() != line.len() {
+        return None;
+    }
+    for reframe in &template.reframes {
+        let weak = reframe.weak.to_lowercase();
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&weak) {
+            let start = line_start + from + at;
+            let end = start + weak.len();
+            let whole_words = !line[..from + at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+            if whole_words && start <= finding.range.start && finding.range.end <= end {
+                return Some((start..end, reframe.strong.clone()));
+            }
+            from += at + weak.len().max(1);
+        }
+    }
+    None
+}
+
+/// One insertion per missing template section (section index, edit), at its template
+/// position: after the nearest earlier template section present in the document.
+pub fn missing_section_edits(
+    text: &str,
+    analysis: &Analysis,
+    template: &Template,
+) -> Vec<(usize, Edit)> {
+    let headings = &analysis.model.headings;
+    let mut out: Vec<(usize, Edit)> = Vec::new();
+    for (index, (section, m)) in template.sections.iter().zip(&analysis.sections).enumerate() {
+        if m.status != SectionStatus::Missing || section.guidance_only {
+            continue;
+        }
+        let previous_end = (0..index).rev().find_map(|i| {
+            let h = *analysis.sections[i].headings.first()?;
+            Some(headings.get(h)?.section_end)
+        });
+        let at = match previous_end {
+            Some(end) => end,
+            // Nothing before it: insert before the first template section present, or at
+            // the end of the front matter / start of the text.
+            None => analysis
+                .sections
+                .iter()
+                .filter_map(|m| m.headings.first())
+                .filter_map(|&h| headings.get(h))
+                .map(|h| h.range.start)
+                .min()
+                .or_else(|| analysis.model.front_matter.as_ref().map(|f| f.range.end))
+                .unwrap_or(0),
+        };
+        let block = format!("{}\n\n{}\n", section.heading_line(), section.body);
+        out.push((index, insertion(text, at, &block)));
+    }
+    // Sections going to the same place are inserted in template order as one edit.
+    let mut merged: Vec<(usize, Edit)> = Vec::new();
+    for (index, edit) in out {
+        match merged.last_mut() {
+            Some((_, last)) if last.range == edit.range => {
+                last.new_text = join_blocks(&last.new_text, &edit.new_text);
+            }
+            _ => merged.push((index, edit)),
+        }
+    }
+    merged
+}
+
+fn join_blocks(a: &str, b: &str) -> String {
+    format!("{}\n\n{}", a.trim_end_matches('\n'), b.trim_start_matches('\n'))
+}
+
+/// An insertion of a markdown block at byte `at`, with blank lines around it as needed.
+fn insertion(text: &str, at: usize, block: &str) -> Edit {
+    let at = at.min(text.len());
+    let before = &text[..at];
+    let after = &text[at..];
+    let mut new_text = String::new();
+    if !before.is_empty() && !before.ends_with("\n\n") {
+        new_text.push_str(if before.ends_with('\n') { "\n" } else { "\n\n" });
+    }
+    new_text.push_str(block.trim_end_matches('\n'));
+    new_text.push('\n');
+    if !after.is_empty() {
+        new_text.push('\n');
+    }
+    Edit {
+        range: at..at,
+        new_text,
+    }
+}

@@ -1,0 +1,224 @@
+//! Every code action proven: applied to its document, each edit applies cleanly, removes the
+//! finding it targets, adds no finding other than the placeholders (and template prompts)
+//! it means to add, and leaves the rest of the text byte for byte.
+
+use std::path::Path;
+
+use reframe::analysis::actions::{ActionKind, Edit, actions, apply_edits, safe_fix_edits};
+use reframe::analysis::{Analysis, Context, Finding, analyze};
+use reframe::config::Config;
+use reframe::document::Document;
+use reframe::rules::RuleCode;
+use reframe::rules::phrases::PhraseRules;
+use reframe::template::Template;
+
+fn analyse(text: &str, template: &Template) -> Analysis {
+    let config = Config::default();
+    let phrases = PhraseRules::builtin();
+    let cx = Context {
+        template,
+        config: &config,
+        phrases: &phrases,
+    };
+    analyze(&Document::new(text), &cx)
+}
+
+fn count(findings: &[Finding], code: RuleCode) -> usize {
+    findings.iter().filter(|f| f.code == code).count()
+}
+
+/// Checks the text outside the edits is unchanged: before the first edit and after the last.
+fn assert_rest_untouched(before: &str, after: &str, edits: &[Edit]) {
+    let start = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+    let end = edits.iter().map(|e| e.range.end).max().unwrap_or(0);
+    assert_eq!(&before[..start], &after[..start], "text before the edit changed");
+    assert_eq!(&before[end..], &after[after.len() - (before.len() - end)..], "text after the edit changed");
+}
+
+/// Codes an action may add besides fixing its target.
+fn allowed_new(code: RuleCode, kind: ActionKind) -> Vec<RuleCode> {
+    let mut allowed = vec![RuleCode::Placeholder];
+    if code == RuleCode::MissingSection || kind == ActionKind::Source {
+        // An inserted section brings the template's fields: their prompts are meant to be
+        // answered, and are reported as such.
+        allowed.push(RuleCode::TemplatePrompt);
+    }
+    allowed
+}
+
+fn check_document(name: &str, text: &str, template: &Template) -> usize {
+    let before = analyse(text, template);
+    let mut checked = 0;
+    for (index, finding) in before.findings.iter().enumerate() {
+        for action in actions(text, &before, template, finding.range.clone()) {
+            if action.fixes != Some(index) {
+                continue;
+            }
+            let (after_text, skipped) = apply_edits(text, &action.edits);
+            assert_eq!(skipped, 0, "{name}: {}: an edit did not apply", action.title);
+            assert_rest_untouched(text, &after_text, &action.edits);
+            let after = analyse(&after_text, template);
+            // The target is gone: no finding of its code where the edit landed (or, for a
+            // missing section, none for that section).
+            let edit = &action.edits[0];
+            let landed = edit.range.start..edit.range.start + edit.new_text.len();
+            let still_there = after.findings.iter().any(|f| {
+                f.code == finding.code
+                    && if finding.code == RuleCode::MissingSection {
+                        f.data["section"] == finding.data["section"]
+                    } else {
+                        f.range.start < landed.end.max(landed.start + 1) && landed.start < f.range.end.max(f.range.start + 1)
+                    }
+            });
+            assert!(
+                !still_there,
+                "{name}: “{}” did not remove {} {:?}:\n{}",
+                action.title,
+                finding.code,
+                &text[finding.range.clone()],
+                &after_text[landed.clone()]
+            );
+            let allowed = allowed_new(finding.code, action.kind);
+            for code in RuleCode::ALL {
+                if allowed.contains(&code) || code == finding.code {
+                    continue;
+                }
+                assert!(
+                    count(&after.findings, code) <= count(&before.findings, code),
+                    "{name}: “{}” added a {code} finding: {:#?}",
+                    action.title,
+                    after.findings.iter().filter(|f| f.code == code).collect::<Vec<_>>()
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+fn documents() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["tests/fixtures", "examples"] {
+        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("dir")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("read");
+            out.push((path.display().to_string(), text));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_quick_fix_applies_cleanly_and_removes_its_finding() {
+    let template = Template::builtin();
+    let mut checked = 0;
+    for (name, text) in documents() {
+        checked += check_document(&name, &text, template);
+    }
+    // The fixtures and the example hold findings of every fixable kind.
+    assert!(checked >= 20, "only {checked} actions checked");
+}
+
+#[test]
+fn the_example_offers_the_expected_fixes() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci-migration.md"),
+    )
+    .expect("example");
+    let template = Template::builtin();
+    let analysis = analyse(&text, template);
+    let at = |needle: &str| {
+        let start = text.find(needle).expect("needle");
+        start..start + needle.len()
+    };
+    let titles = |range| -> Vec<String> {
+        actions(&text, &analysis, template, range)
+            .into_iter()
+            .filter(|a| a.kind == ActionKind::QuickFix)
+            .map(|a| a.title)
+            .collect()
+    };
+    let heading = titles(at("## Impact"));
+    assert_eq!(heading, ["Use the template heading “## 5. Impact (Ops Style)”"]);
+    let just = titles(at("just set up"));
+    assert!(just.iter().any(|t| t == "Remove “just”"), "{just:?}");
+    let helped = titles(at("helped with"));
+    assert!(helped.len() >= 2, "{helped:?}");
+}
+
+#[test]
+fn the_template_reframe_is_offered_for_its_own_weak_example() {
+    let template = Template::builtin();
+    let text = "---\ntemplate: ops-writeup\n---\n## 1. Project Overview\n\n- **What You Did**: I just set up monitoring.\n";
+    let analysis = analyse(text, template);
+    let minimizer = analysis
+        .findings
+        .iter()
+        .find(|f| f.code == RuleCode::Minimizer)
+        .expect("minimizer");
+    let found = actions(text, &analysis, template, minimizer.range.clone());
+    let reframe = found
+        .iter()
+        .find(|a| a.title.starts_with("Reframe as"))
+        .expect("the template's reframe is offered");
+    let (after, _) = apply_edits(text, &reframe.edits);
+    assert!(after.contains("- **What You Did**: I implemented observability so the team could proactively identify issues before customers were impacted."));
+    let after = analyse(&after, template);
+    assert_eq!(count(&after.findings, RuleCode::Minimizer), 0);
+    assert_eq!(count(&after.findings, RuleCode::PassiveVoice), 0);
+}
+
+#[test]
+fn fix_all_only_makes_safe_changes() {
+    let template = Template::builtin();
+    for (name, text) in documents() {
+        let before = analyse(&text, template);
+        let edits = safe_fix_edits(&text, &before, template);
+        let (fixed, skipped) = apply_edits(&text, &edits);
+        assert_eq!(skipped, 0, "{name}");
+        let after = analyse(&fixed, template);
+        assert_eq!(count(&after.findings, RuleCode::SectionHeading), 0, "{name}");
+        for code in RuleCode::ALL {
+            assert!(
+                count(&after.findings, code) <= count(&before.findings, code),
+                "{name}: fix-all added {code}"
+            );
+        }
+        // Only deletions of minimizers and heading completions: every edit either removes
+        // text or replaces a heading line.
+        for e in &edits {
+            let old = &text[e.range.clone()];
+            assert!(e.new_text.is_empty() || old.starts_with('#'), "{name}: unsafe edit {old:?} → {:?}", e.new_text);
+        }
+    }
+}
+
+#[test]
+fn insert_all_missing_sections_leaves_none_missing() {
+    let template = Template::builtin();
+    let text = "---\ntemplate: ops-writeup\n---\n## 2. The Problem/Need\n\nDeploys were manual and slow.\n\n## 7. Challenges\n\nLegacy systems.\n";
+    let analysis = analyse(text, template);
+    let missing = count(&analysis.findings, RuleCode::MissingSection);
+    assert_eq!(missing, 6);
+    let all = actions(text, &analysis, template, 0..0)
+        .into_iter()
+        .find(|a| a.kind == ActionKind::Source)
+        .expect("insert all");
+    let (after, skipped) = apply_edits(text, &all.edits);
+    assert_eq!(skipped, 0);
+    let after_analysis = analyse(&after, template);
+    assert_eq!(count(&after_analysis.findings, RuleCode::MissingSection), 0, "{after}");
+    assert_eq!(count(&after_analysis.findings, RuleCode::SectionOrder), 0, "{after}");
+    // The writer's text is all still there, in order.
+    let kept: Vec<&str> = ["Deploys were manual and slow.", "Legacy systems."].to_vec();
+    let positions: Vec<usize> = kept.iter().map(|k| after.find(k).expect("kept")).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    assert!(after.starts_with("---\ntemplate: ops-writeup\n---\n\n## 1. Project Overview\n\n- **What You Did**: [Brief description]"), "{after}");
+}
