@@ -177,7 +177,9 @@ impl Section {
     /// The field with this label (compared as [`normalize_label`] does).
     pub fn field(&self, label: &str) -> Option<&Field> {
         let wanted = normalize_label(label);
-        self.fields.iter().find(|f| normalize_label(&f.label) == wanted)
+        self.fields
+            .iter()
+            .find(|f| normalize_label(&f.label) == wanted)
     }
 
     /// The markdown heading line for this section (`## 5. Impact (Ops Style)`).
@@ -375,7 +377,9 @@ fn in_fence(lines: &[&str], i: usize) -> bool {
                 }
                 open = Some((c, n));
             }
-            (Some((c, n)), Some(c2), Some(n2)) if c == c2 && n2 >= n && t.trim_end().len() == n2 => {
+            (Some((c, n)), Some(c2), Some(n2))
+                if c == c2 && n2 >= n && t.trim_end().len() == n2 =>
+            {
                 if k == i {
                     return true;
                 }
@@ -584,7 +588,11 @@ mod tests {
         );
         assert_eq!(t.reframes.len(), 3);
         assert_eq!(t.reframes[0].weak, "I just set up monitoring");
-        assert!(t.reframes[0].strong.starts_with("I implemented observability"));
+        assert!(
+            t.reframes[0]
+                .strong
+                .starts_with("I implemented observability")
+        );
     }
 
     #[test]
@@ -593,13 +601,20 @@ mod tests {
         let t = Template::parse("postmortem", source);
         let titles: Vec<&str> = t.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["Summary", "Timeline", "Lessons"]);
-        assert!(t.sections.iter().all(|s| s.number.is_none() && !s.guidance_only));
+        assert!(
+            t.sections
+                .iter()
+                .all(|s| s.number.is_none() && !s.guidance_only)
+        );
         let fields: Vec<(&str, &str)> = t.sections[0]
             .fields
             .iter()
             .map(|f| (f.label.as_str(), f.prompt.as_str()))
             .collect();
-        assert_eq!(fields, [("Incident", "[one line]"), ("Severity", "[SEV1-4]")]);
+        assert_eq!(
+            fields,
+            [("Incident", "[one line]"), ("Severity", "[SEV1-4]")]
+        );
         assert!(t.sections[1].fields.is_empty());
         assert_eq!(t.sections[1].guidance, ["What happened when."]);
         assert_eq!(t.reframes[0].strong, "detection took 4 minutes");
@@ -640,9 +655,15 @@ mod tests {
             (Some("5".into()), "Impact (Ops Style)".into())
         );
         assert_eq!(split_heading_number("Remember"), (None, "Remember".into()));
-        assert_eq!(split_heading_number("2) Problem"), (Some("2".into()), "Problem".into()));
+        assert_eq!(
+            split_heading_number("2) Problem"),
+            (Some("2".into()), "Problem".into())
+        );
         assert_eq!(parse_atx_heading("## Title ##"), Some((2, "Title".into())));
         assert_eq!(parse_atx_heading("#hashtag"), None);
-        assert_eq!(normalize_line("- **Reliability**: \u{201c}Reduced\u{201d}  needs"), "reliability: \"reduced\" needs");
+        assert_eq!(
+            normalize_line("- **Reliability**: \u{201c}Reduced\u{201d}  needs"),
+            "reliability: \"reduced\" needs"
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! finding it targets, adds no finding other than the placeholders (and template prompts)
 //! it means to add, and leaves the rest of the text byte for byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
 use std::path::Path;
 
 use reframe::analysis::actions::{ActionKind, Edit, actions, apply_edits, safe_fix_edits};
@@ -31,8 +33,16 @@ fn count(findings: &[Finding], code: RuleCode) -> usize {
 fn assert_rest_untouched(before: &str, after: &str, edits: &[Edit]) {
     let start = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
     let end = edits.iter().map(|e| e.range.end).max().unwrap_or(0);
-    assert_eq!(&before[..start], &after[..start], "text before the edit changed");
-    assert_eq!(&before[end..], &after[after.len() - (before.len() - end)..], "text after the edit changed");
+    assert_eq!(
+        &before[..start],
+        &after[..start],
+        "text before the edit changed"
+    );
+    assert_eq!(
+        &before[end..],
+        &after[after.len() - (before.len() - end)..],
+        "text after the edit changed"
+    );
 }
 
 /// Codes an action may add besides fixing its target.
@@ -55,7 +65,11 @@ fn check_document(name: &str, text: &str, template: &Template) -> usize {
                 continue;
             }
             let (after_text, skipped) = apply_edits(text, &action.edits);
-            assert_eq!(skipped, 0, "{name}: {}: an edit did not apply", action.title);
+            assert_eq!(
+                skipped, 0,
+                "{name}: {}: an edit did not apply",
+                action.title
+            );
             assert_rest_untouched(text, &after_text, &action.edits);
             let after = analyse(&after_text, template);
             // The target is gone: no finding of its code where the edit landed (or, for a
@@ -67,7 +81,8 @@ fn check_document(name: &str, text: &str, template: &Template) -> usize {
                     && if finding.code == RuleCode::MissingSection {
                         f.data["section"] == finding.data["section"]
                     } else {
-                        f.range.start < landed.end.max(landed.start + 1) && landed.start < f.range.end.max(f.range.start + 1)
+                        f.range.start < landed.end.max(landed.start + 1)
+                            && landed.start < f.range.end.max(f.range.start + 1)
                     }
             });
             assert!(
@@ -87,7 +102,11 @@ fn check_document(name: &str, text: &str, template: &Template) -> usize {
                     count(&after.findings, code) <= count(&before.findings, code),
                     "{name}: “{}” added a {code} finding: {:#?}",
                     action.title,
-                    after.findings.iter().filter(|f| f.code == code).collect::<Vec<_>>()
+                    after
+                        .findings
+                        .iter()
+                        .filter(|f| f.code == code)
+                        .collect::<Vec<_>>()
                 );
             }
             checked += 1;
@@ -146,7 +165,10 @@ fn the_example_offers_the_expected_fixes() {
             .collect()
     };
     let heading = titles(at("## Impact"));
-    assert_eq!(heading, ["Use the template heading “## 5. Impact (Ops Style)”"]);
+    assert_eq!(
+        heading,
+        ["Use the template heading “## 5. Impact (Ops Style)”"]
+    );
     let just = titles(at("just set up"));
     assert!(just.iter().any(|t| t == "Remove “just”"), "{just:?}");
     let helped = titles(at("helped with"));
@@ -184,7 +206,11 @@ fn fix_all_only_makes_safe_changes() {
         let (fixed, skipped) = apply_edits(&text, &edits);
         assert_eq!(skipped, 0, "{name}");
         let after = analyse(&fixed, template);
-        assert_eq!(count(&after.findings, RuleCode::SectionHeading), 0, "{name}");
+        assert_eq!(
+            count(&after.findings, RuleCode::SectionHeading),
+            0,
+            "{name}"
+        );
         for code in RuleCode::ALL {
             assert!(
                 count(&after.findings, code) <= count(&before.findings, code),
@@ -195,7 +221,11 @@ fn fix_all_only_makes_safe_changes() {
         // text or replaces a heading line.
         for e in &edits {
             let old = &text[e.range.clone()];
-            assert!(e.new_text.is_empty() || old.starts_with('#'), "{name}: unsafe edit {old:?} → {:?}", e.new_text);
+            assert!(
+                e.new_text.is_empty() || old.starts_with('#'),
+                "{name}: unsafe edit {old:?} → {:?}",
+                e.new_text
+            );
         }
     }
 }
@@ -214,8 +244,16 @@ fn insert_all_missing_sections_leaves_none_missing() {
     let (after, skipped) = apply_edits(text, &all.edits);
     assert_eq!(skipped, 0);
     let after_analysis = analyse(&after, template);
-    assert_eq!(count(&after_analysis.findings, RuleCode::MissingSection), 0, "{after}");
-    assert_eq!(count(&after_analysis.findings, RuleCode::SectionOrder), 0, "{after}");
+    assert_eq!(
+        count(&after_analysis.findings, RuleCode::MissingSection),
+        0,
+        "{after}"
+    );
+    assert_eq!(
+        count(&after_analysis.findings, RuleCode::SectionOrder),
+        0,
+        "{after}"
+    );
     // The writer's text is all still there, in order.
     let kept: Vec<&str> = ["Deploys were manual and slow.", "Legacy systems."].to_vec();
     let positions: Vec<usize> = kept.iter().map(|k| after.find(k).expect("kept")).collect();

@@ -8,6 +8,8 @@
 //! `REFRAME_BLESS=1 cargo test --test fixtures` rewrites the expectation files; read the
 //! diff before committing it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
 use std::path::{Path, PathBuf};
 
 use reframe::analysis::{Context, analyze};

@@ -1,6 +1,8 @@
 //! The analysis core stays pure: no LSP types, no async, no file system or process I/O.
 //! Only `src/server/` and `src/cli.rs` (and `main.rs`) may use them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
 use std::path::{Path, PathBuf};
 
 const CORE: &[&str] = &[
@@ -64,5 +66,9 @@ fn the_core_has_no_lsp_async_or_io() {
             }
         }
     }
-    assert!(violations.is_empty(), "core imports I/O, async or LSP:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "core imports I/O, async or LSP:\n{}",
+        violations.join("\n")
+    );
 }

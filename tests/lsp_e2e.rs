@@ -1,5 +1,7 @@
 //! End-to-end: the real binary over stdio, with real LSP messages.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
 mod common;
 
 use common::{Server, codes};
@@ -33,7 +35,9 @@ fn find<'a>(diagnostics: &'a [Value], code: &str) -> &'a Value {
 fn start_of(d: &Value) -> (u64, u64) {
     (
         d["range"]["start"]["line"].as_u64().unwrap_or(u64::MAX),
-        d["range"]["start"]["character"].as_u64().unwrap_or(u64::MAX),
+        d["range"]["start"]["character"]
+            .as_u64()
+            .unwrap_or(u64::MAX),
     )
 }
 
@@ -42,7 +46,10 @@ fn utf8_negotiated_and_incremental_changes_are_applied_in_order() {
     let mut server = Server::start();
     let init = server.initialize(Some(&["utf-8", "utf-16"]));
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
-    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 2);
+    assert_eq!(
+        init["result"]["capabilities"]["textDocumentSync"]["change"],
+        2
+    );
 
     server.open(URI, 1, WRITEUP);
     let v1 = server.diagnostics(URI, 1);
@@ -56,7 +63,10 @@ fn utf8_negotiated_and_incremental_changes_are_applied_in_order() {
             .is_some_and(|h| h.ends_with("#weak-verb"))
     );
     let placeholder = find(&v1, "placeholder");
-    assert_eq!(start_of(placeholder), column(WRITEUP, "[Responsibilities]", false));
+    assert_eq!(
+        start_of(placeholder),
+        column(WRITEUP, "[Responsibilities]", false)
+    );
     assert_eq!(placeholder["severity"], 2);
 
     // Two changes in one notification: the second is positioned in the text the first made.
@@ -121,11 +131,16 @@ fn ordinary_markdown_gets_no_diagnostics_and_close_clears() {
 
     server.open(URI, 1, WRITEUP);
     assert!(!server.diagnostics(URI, 1).is_empty());
-    server.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
     let cleared = server.wait_for(|m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == URI
-            && m["params"]["diagnostics"].as_array().is_some_and(|d| d.is_empty())
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.is_empty())
     });
     assert!(cleared["params"]["version"].is_null());
     assert_eq!(server.shutdown_and_exit(), Some(0));

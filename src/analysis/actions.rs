@@ -105,12 +105,7 @@ pub fn actions(
 pub fn safe_fix_edits(text: &str, analysis: &Analysis, template: &Template) -> Vec<Edit> {
     let mut edits: Vec<Edit> = Vec::new();
     for (index, finding) in analysis.findings.iter().enumerate() {
-        let safe = match finding.code {
-            RuleCode::SectionHeading => true,
-            RuleCode::Minimizer => true,
-            _ => false,
-        };
-        if !safe {
+        if !matches!(finding.code, RuleCode::SectionHeading | RuleCode::Minimizer) {
             continue;
         }
         let Some(fix) = quick_fixes(text, analysis, template, index, finding)
@@ -255,7 +250,10 @@ fn template_reframe(
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric)
-                && !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+                && !text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
             if whole_words && start <= finding.range.start && finding.range.end <= end {
                 return Some((start..end, reframe.strong.clone()));
             }
@@ -313,7 +311,11 @@ pub fn missing_section_edits(
 }
 
 fn join_blocks(a: &str, b: &str) -> String {
-    format!("{}\n\n{}", a.trim_end_matches('\n'), b.trim_start_matches('\n'))
+    format!(
+        "{}\n\n{}",
+        a.trim_end_matches('\n'),
+        b.trim_start_matches('\n')
+    )
 }
 
 /// An insertion of a markdown block at byte `at`, with blank lines around it as needed.

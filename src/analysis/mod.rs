@@ -5,7 +5,10 @@
 //! CLI convert to lines and columns.
 
 pub mod actions;
+pub mod completion;
+pub mod hover;
 pub mod model;
+pub mod outline;
 mod sections;
 
 use std::ops::Range;
@@ -182,7 +185,10 @@ fn check_front_matter(model: &model::DocModel, template: &Template, out: &mut Fi
             out.push(
                 RuleCode::EmptyFrontmatter,
                 entry.line_range.clone(),
-                format!("Front matter `{}` is empty: fill it in or remove the key", entry.key),
+                format!(
+                    "Front matter `{}` is empty: fill it in or remove the key",
+                    entry.key
+                ),
                 json!({ "key": entry.key }),
             );
         }
@@ -206,16 +212,14 @@ fn check_fields(
         if section.is_some_and(|s| s.guidance_only) {
             continue;
         }
-        let template_field = section
-            .and_then(|s| s.field(&field.label))
-            .or_else(|| {
-                let wanted = normalize_label(&field.label);
-                template
-                    .sections
-                    .iter()
-                    .flat_map(|s| s.fields.iter())
-                    .find(|f| normalize_label(&f.label) == wanted)
-            });
+        let template_field = section.and_then(|s| s.field(&field.label)).or_else(|| {
+            let wanted = normalize_label(&field.label);
+            template
+                .sections
+                .iter()
+                .flat_map(|s| s.fields.iter())
+                .find(|f| normalize_label(&f.label) == wanted)
+        });
         let value = &text[field.value_range.clone()];
         let data = json!({
             "field": field.label,
@@ -300,10 +304,10 @@ fn check_placeholders(
         if section.is_some_and(|s| s.guidance_only) {
             continue;
         }
-        let field = model
-            .fields
-            .iter()
-            .find(|f| f.value_range.start <= bracket.range.start && bracket.range.end <= f.value_range.end.max(f.item_range.end));
+        let field = model.fields.iter().find(|f| {
+            f.value_range.start <= bracket.range.start
+                && bracket.range.end <= f.value_range.end.max(f.item_range.end)
+        });
         let own = template
             .placeholders()
             .any(|p| normalize_line(p) == normalize_line(&format!("[{}]", bracket.inner)));

@@ -93,6 +93,8 @@ pub struct DocModel {
     pub brackets: Vec<Bracket>,
     /// Labels of link reference definitions, normalised as CommonMark does.
     pub link_labels: HashSet<String>,
+    /// Top-level lists (for folding), without their final line ending.
+    pub lists: Vec<Range<usize>>,
 }
 
 /// Block nodes that are content of a section (anything else is structure or invisible).
@@ -156,6 +158,12 @@ pub fn read(doc: &Document, text: &str) -> DocModel {
             // Code is content but not prose; HTML (comments above all) is neither.
             "fenced_code_block" | "indented_code_block" | "html_block" | "plus_metadata" => {
                 descend = false;
+            }
+            "list" => {
+                let nested = node.parent().is_some_and(|p| p.kind() == "list_item");
+                if !nested {
+                    model.lists.push(trim_line_end(text, node.byte_range()));
+                }
             }
             "list_item" => {
                 if let Some(field) = read_field(&node, text) {
@@ -531,7 +539,10 @@ fn read_inline(
             let inner = text
                 .get(range.start + 1..range.end.saturating_sub(1))
                 .unwrap_or("");
-            let prev = range.start.checked_sub(1).and_then(|i| text.as_bytes().get(i));
+            let prev = range
+                .start
+                .checked_sub(1)
+                .and_then(|i| text.as_bytes().get(i));
             let next = text.as_bytes().get(range.end);
             let wiki = prev == Some(&b'[') && next == Some(&b']');
             let defined = labels.contains(&normalize_link_label(inner));
@@ -582,7 +593,9 @@ fn is_reference_id(inner: &str) -> bool {
         return false;
     };
     !prefix.is_empty()
-        && prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && prefix.starts_with(|c: char| c.is_ascii_uppercase())
         && !number.is_empty()
         && number.chars().all(|c| c.is_ascii_digit())

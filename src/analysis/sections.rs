@@ -93,8 +93,10 @@ fn score(heading_text: &str, section: &crate::template::Section) -> (u8, f64) {
         return (1, common as f64 / section_words.len() as f64);
     }
     if number.is_some() && numbers_agree {
-        let similarity =
-            strsim::normalized_levenshtein(&normalize_label(&title), &normalize_label(&section.title));
+        let similarity = strsim::normalized_levenshtein(
+            &normalize_label(&title),
+            &normalize_label(&section.title),
+        );
         if similarity >= 0.6 {
             return (1, similarity * 0.5);
         }
@@ -177,7 +179,11 @@ fn check_headings(
         let Some(heading) = m.headings.first().and_then(|&h| model.headings.get(h)) else {
             continue;
         };
-        let replacement = format!("{} {}", "#".repeat(usize::from(heading.level)), section.heading);
+        let replacement = format!(
+            "{} {}",
+            "#".repeat(usize::from(heading.level)),
+            section.heading
+        );
         out.push(
             RuleCode::SectionHeading,
             heading.range.clone(),
@@ -206,7 +212,10 @@ fn check_missing(
             Some((i, model.headings.get(h)?))
         });
         let (range, after) = match previous {
-            Some((i, heading)) => (heading.range.clone(), Some(template.sections[i].heading.clone())),
+            Some((i, heading)) => (
+                heading.range.clone(),
+                Some(template.sections[i].heading.clone()),
+            ),
             None => match model.headings.first() {
                 Some(first) => (first.range.clone(), None),
                 None => (0..0, None),
@@ -331,7 +340,11 @@ fn check_empty(
         let asks = match section {
             Some(s) if !s.fields.is_empty() => format!(
                 ": fill in {}",
-                s.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", ")
+                s.fields
+                    .iter()
+                    .map(|f| f.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             _ => ": write something under it or remove the heading".to_string(),
         };

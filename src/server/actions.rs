@@ -59,9 +59,15 @@ fn analyze(state: &State, open: &OpenDocument, text: &str) -> Analysis {
     analysis::analyze_text(&open.doc, text, &cx)
 }
 
-fn byte_range(state: &State, open: &OpenDocument, range: tower_lsp_server::ls_types::Range) -> std::ops::Range<usize> {
+fn byte_range(
+    state: &State,
+    open: &OpenDocument,
+    range: tower_lsp_server::ls_types::Range,
+) -> std::ops::Range<usize> {
     let span = convert::from_range(range);
-    let (start, _) = open.doc.position_to_byte_clamped(span.start, state.encoding);
+    let (start, _) = open
+        .doc
+        .position_to_byte_clamped(span.start, state.encoding);
     let (end, _) = open.doc.position_to_byte_clamped(span.end, state.encoding);
     start.min(end)..start.max(end)
 }

@@ -1,8 +1,8 @@
 //! Conversions between the analysis' plain data and LSP types: the one place that knows both.
 
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Position, PositionEncodingKind,
-    Range, Uri,
+    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Position,
+    PositionEncodingKind, Range, Uri,
 };
 
 use crate::analysis::Finding;
@@ -12,7 +12,11 @@ use crate::rules::{RuleCode, Severity};
 /// Where each rule's documentation lives (docs/rules.md has one anchor per rule code).
 pub const HELP_BASE: &str = "https://github.com/reframe-ls/reframe/blob/main/docs/rules.md";
 
+/// The documentation link of a built-in rule; codes defined in configuration have none.
 pub fn help_uri(code: RuleCode) -> Option<Uri> {
+    if !code.is_builtin() {
+        return None;
+    }
     format!("{HELP_BASE}#{}", code.help_anchor()).parse().ok()
 }
 

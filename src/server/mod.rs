@@ -11,6 +11,7 @@
 
 mod actions;
 pub mod convert;
+mod features;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -19,10 +20,13 @@ use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
-    MessageType, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    CodeActionResponse, CompletionOptions, CompletionParams, CompletionResponse, Diagnostic,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams,
+    FoldingRangeProviderCapability, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, InlayHint, InlayHintParams, MessageType, OneOf,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -45,6 +49,10 @@ struct ClientSupport {
     resolve_code_action_edits: bool,
     /// `WorkspaceEdit.documentChanges` (versioned edits) is understood.
     document_changes: bool,
+    /// Completion items may be snippets.
+    snippets: bool,
+    /// `workspace/inlayHint/refresh` is understood.
+    inlay_hint_refresh: bool,
 }
 
 /// What the server knows: shared between handlers and the analysis worker.
@@ -65,7 +73,9 @@ pub struct Backend {
 
 /// Locks the state; a handler that panicked while holding the lock leaves it usable.
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Backend {
@@ -101,6 +111,8 @@ async fn publish_worker(
 ) {
     // Documents with diagnostics on the client, to clear when they close.
     let mut published: HashSet<Uri> = HashSet::new();
+    // Section progress last shown per document, to refresh inlay hints when it changes.
+    let mut progress: HashMap<Uri, Vec<String>> = HashMap::new();
     while let Some(first) = receiver.recv().await {
         let mut pending = vec![first];
         while let Ok(more) = receiver.try_recv() {
@@ -109,8 +121,10 @@ async fn publish_worker(
         let mut seen = HashSet::new();
         pending.retain(|uri| seen.insert(uri.clone()));
         for uri in pending {
-            let Some((version, diagnostics)) = diagnostics_for(&state, &uri) else {
+            let Some((version, diagnostics, published_progress)) = diagnostics_for(&state, &uri)
+            else {
                 // Closed: clear what the client shows for it.
+                progress.remove(&uri);
                 if published.remove(&uri) {
                     client.publish_diagnostics(uri, Vec::new(), None).await;
                 }
@@ -122,14 +136,26 @@ async fn publish_worker(
                 continue;
             }
             published.insert(uri.clone());
+            let refresh = progress.get(&uri) != Some(&published_progress)
+                && lock(&state).client.inlay_hint_refresh;
+            progress.insert(uri.clone(), published_progress);
             client
                 .publish_diagnostics(uri, diagnostics, Some(version))
                 .await;
+            if refresh {
+                // The client re-asks for hints. Its answer is not waited for here: a client
+                // that never answers must not stall diagnostics.
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let _ = client.inlay_hint_refresh().await;
+                });
+            }
         }
     }
 }
 
-fn diagnostics_for(state: &Mutex<State>, uri: &Uri) -> Option<(i32, Vec<Diagnostic>)> {
+/// The diagnostics of a document's current version, with its section progress summaries.
+fn diagnostics_for(state: &Mutex<State>, uri: &Uri) -> Option<(i32, Vec<Diagnostic>, Vec<String>)> {
     let state = lock(state);
     let open = state.documents.get(uri)?;
     let cx = Context {
@@ -143,7 +169,11 @@ fn diagnostics_for(state: &Mutex<State>, uri: &Uri) -> Option<(i32, Vec<Diagnost
         .iter()
         .map(|f| convert::diagnostic(&open.doc, f, state.encoding))
         .collect();
-    Some((open.version, diagnostics))
+    let progress = crate::analysis::outline::progress(&analysis, &state.template)
+        .iter()
+        .map(|p| format!("{}:{}", p.heading, p.summary()))
+        .collect();
+    Some((open.version, diagnostics, progress))
 }
 
 impl LanguageServer for Backend {
@@ -168,6 +198,19 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|w| w.document_changes)
                 .unwrap_or(false),
+            snippets: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|c| c.snippet_support)
+                .unwrap_or(false),
+            inlay_hint_refresh: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|i| i.refresh_support)
+                .unwrap_or(false),
         };
         {
             let mut state = lock(&self.state);
@@ -191,6 +234,16 @@ impl LanguageServer for Backend {
                         work_done_progress_options: Default::default(),
                     },
                 )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        ["#", "-", "*", " "].iter().map(|c| c.to_string()).collect(),
+                    ),
+                    ..Default::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -219,6 +272,29 @@ impl LanguageServer for Backend {
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
         let state = lock(&self.state);
         Ok(actions::resolve(&state, action))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(features::completion(&lock(&self.state), &params))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(features::hover(&lock(&self.state), &params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(features::document_symbols(&lock(&self.state), &params))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(features::folding_ranges(&lock(&self.state), &params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(features::inlay_hints(&lock(&self.state), &params))
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {

@@ -1,8 +1,8 @@
 //! A small LSP client for end-to-end tests: runs the real `reframe lsp` binary and talks
 //! to it over stdio with framed JSON-RPC messages.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};

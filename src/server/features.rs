@@ -1,0 +1,166 @@
+//! Completion, hover, outline, folding and inlay hints: each handler converts the request
+//! to a byte offset, asks the analysis, and converts the answer back.
+
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
+    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, Documentation, FoldingRange,
+    FoldingRangeKind, FoldingRangeParams, Hover, HoverContents, HoverParams, InlayHint,
+    InlayHintLabel, InlayHintParams, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind,
+    TextEdit, Uri,
+};
+
+use super::{OpenDocument, State, convert};
+use crate::analysis::completion::{CompletionKind, complete};
+use crate::analysis::hover::hover as hover_at;
+use crate::analysis::outline::{self, Symbol};
+use crate::analysis::{self, Analysis, Context};
+
+fn analyse(state: &State, open: &OpenDocument, text: &str) -> Analysis {
+    let cx = Context {
+        template: &state.template,
+        config: &state.config,
+        phrases: &state.phrases,
+    };
+    analysis::analyze_text(&open.doc, text, &cx)
+}
+
+fn document<'s>(state: &'s State, uri: &Uri) -> Option<(&'s OpenDocument, String, Analysis)> {
+    let open = state.documents.get(uri)?;
+    let text = open.doc.text();
+    let analysis = analyse(state, open, &text);
+    Some((open, text, analysis))
+}
+
+pub fn completion(state: &State, params: &CompletionParams) -> Option<CompletionResponse> {
+    let position = &params.text_document_position;
+    let (open, text, analysis) = document(state, &position.text_document.uri)?;
+    let (offset, _) = open
+        .doc
+        .position_to_byte_clamped(convert::from_position(position.position), state.encoding);
+    let items: Vec<CompletionItem> = complete(&text, &analysis, &state.template, offset)
+        .into_iter()
+        .map(|c| {
+            let range = convert::range(&open.doc, c.replace.clone(), state.encoding);
+            let (new_text, format) = match (&c.snippet, state.client.snippets) {
+                (Some(snippet), true) => (snippet.clone(), InsertTextFormat::SNIPPET),
+                _ => (c.text.clone(), InsertTextFormat::PLAIN_TEXT),
+            };
+            CompletionItem {
+                label: c.label,
+                kind: Some(match c.kind {
+                    CompletionKind::Section => CompletionItemKind::MODULE,
+                    CompletionKind::Field => CompletionItemKind::FIELD,
+                    CompletionKind::Phrase => CompletionItemKind::TEXT,
+                }),
+                detail: c.detail,
+                documentation: c.documentation.map(Documentation::String),
+                sort_text: Some(c.sort),
+                filter_text: Some(c.filter),
+                insert_text_format: Some(format),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
+                ..Default::default()
+            }
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    Some(CompletionResponse::Array(items))
+}
+
+pub fn hover(state: &State, params: &HoverParams) -> Option<Hover> {
+    let position = &params.text_document_position_params;
+    let (open, text, analysis) = document(state, &position.text_document.uri)?;
+    let (offset, _) = open
+        .doc
+        .position_to_byte_clamped(convert::from_position(position.position), state.encoding);
+    let (range, markdown) = hover_at(&text, &analysis, &state.template, offset)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(convert::range(&open.doc, range, state.encoding)),
+    })
+}
+
+fn symbol(open: &OpenDocument, state: &State, s: &Symbol) -> DocumentSymbol {
+    #[allow(deprecated)] // `deprecated` is a required field of the struct
+    DocumentSymbol {
+        name: s.name.clone(),
+        detail: s.detail.clone(),
+        kind: match s.kind {
+            outline::SymbolKind::Section => SymbolKind::MODULE,
+            outline::SymbolKind::Heading => SymbolKind::STRING,
+            outline::SymbolKind::Field => SymbolKind::FIELD,
+        },
+        tags: None,
+        deprecated: None,
+        range: convert::range(&open.doc, s.range.clone(), state.encoding),
+        selection_range: convert::range(&open.doc, s.selection.clone(), state.encoding),
+        children: (!s.children.is_empty())
+            .then(|| s.children.iter().map(|c| symbol(open, state, c)).collect()),
+    }
+}
+
+pub fn document_symbols(
+    state: &State,
+    params: &DocumentSymbolParams,
+) -> Option<DocumentSymbolResponse> {
+    let (open, _, analysis) = document(state, &params.text_document.uri)?;
+    let symbols = outline::outline(&analysis, &state.template);
+    Some(DocumentSymbolResponse::Nested(
+        symbols.iter().map(|s| symbol(open, state, s)).collect(),
+    ))
+}
+
+pub fn folding_ranges(state: &State, params: &FoldingRangeParams) -> Option<Vec<FoldingRange>> {
+    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+    let front_matter = analysis.model.front_matter.as_ref().map(|f| f.range.start);
+    Some(
+        outline::folding(&analysis, &text)
+            .into_iter()
+            .map(|r| {
+                let start = open.doc.byte_to_position(r.start, state.encoding);
+                let end = open.doc.byte_to_position(r.end, state.encoding);
+                FoldingRange {
+                    start_line: start.line,
+                    start_character: None,
+                    end_line: end.line,
+                    end_character: None,
+                    kind: (Some(r.start) == front_matter).then_some(FoldingRangeKind::Comment),
+                    collapsed_text: None,
+                }
+            })
+            .collect(),
+    )
+}
+
+pub fn inlay_hints(state: &State, params: &InlayHintParams) -> Option<Vec<InlayHint>> {
+    let (open, _, analysis) = document(state, &params.text_document.uri)?;
+    if !analysis.is_writeup {
+        return Some(Vec::new());
+    }
+    let hints = outline::progress(&analysis, &state.template)
+        .into_iter()
+        .filter_map(|p| {
+            let heading = analysis.model.headings.get(p.heading)?;
+            let position = open.doc.byte_to_position(heading.range.end, state.encoding);
+            Some(InlayHint {
+                position: convert::position(position),
+                label: InlayHintLabel::String(p.summary()),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+        })
+        .filter(|h| {
+            let line = h.position.line;
+            params.range.start.line <= line && line <= params.range.end.line
+        })
+        .collect();
+    Some(hints)
+}
