@@ -6,10 +6,46 @@
 //! and rows from configuration ([`RowSpec`]) compile into the same internal form, so
 //! [`scan`] treats them alike.
 //!
+//! # What is flagged, and what is not (decisions on ambiguous cases)
+//! - **weak-verb** only when the writer is the actor ([`Subject::Own`]): `I`/`we`/`my team`,
+//!   a resume-style bullet with no subject, or a verb coordinated with such a subject.
+//!   "This helped the team ship faster", "the cluster handled 3k rps", "to help new
+//!   hires" are outcomes or other actors, not vague ownership.
+//! - "helped with/on/out", "helped (to) migrate …" and "helped the SRE team with …" are
+//!   flagged; "helped three teams migrate" (people, then what they achieved) is a real
+//!   enabling claim and is not. A bare "helped" is not flagged.
+//! - "handled"/"supported" followed by a number ("handled 40% fewer tickets", "supported
+//!   30+ teams") are measured claims, not flagged; nor is any weak verb whose clause goes
+//!   on to say how ("… by writing the validation scripts"). "worked on the SRE team",
+//!   "worked on-call", "worked on weekends", "was part of the on-call rotation" are
+//!   memberships, not claims; "part of the team that …" is flagged.
+//! - **minimizer** "just"/"only"/"simply"/"merely" only right before the writer's own
+//!   past-tense or `-ing` verb ("I just set up", "Just added …"); never before amounts,
+//!   times or conditions ("just 30 minutes", "only after", "only if", "just as"), after
+//!   "not"/"n't" ("not just faster but safer"), after "had/have" (recent past), or before
+//!   verbs of need or discovery ("I only needed", "I had just joined"). "only" never at a
+//!   sentence start ("Only 2 of 40 services"). "some", "a bit of", "small/quick/basic …"
+//!   only as the object of the writer's past-tense verb ("wrote some Terraform"); "some
+//!   of", "some teams", "some time", "a small team" are quantities, not minimizing.
+//!   "simple" only before an artifact ("a simple script"): "a simple design" is a virtue.
+//!   "a bit faster" is not flagged.
+//! - **hedge** phrases fire anywhere, quoted speech included. "kind of"/"sort of" after a
+//!   determiner mean "type of" ("what kind of alerts") and are not flagged; "I think
+//!   about", "we believe in", "I think we should …" (values and opinions, not hedged
+//!   claims) are not flagged; "more/most importantly" after "perhaps" is a transition.
+//! - **passive-voice** (a hint) fires on a past be-form or "got" with a participle and no
+//!   `by <agent>` in its clause ("by hand", "by 40%", "by Friday", "by switching" are not
+//!   agents). Not flagged: present-tense passives ("logs are shipped to Loki" describes a
+//!   system), stative participles ("based on", "located", "involved", "required",
+//!   "impacted", `un…` adjectives: see `words::STATIVE`), passives whose subject is a
+//!   person pronoun ("I was promoted", "nobody got paged"), and passives in relative or
+//!   conditional clauses ("the services that were migrated first", "a bug where retries
+//!   were mishandled"). A passive on the same words as another rule yields to it.
+//!
 //! # Patterns
 //! Patterns are `regex` syntax, matched case-insensitively. A named group `hit` marks
-//! the flagged words when the pattern also matches context around them (the crate has
-//! no look-around). Patterns may name a word list in braces: `{base-verb}`,
+//! the flagged words when the pattern also matches context around them (the `regex`
+//! crate has no look-around). Patterns may name a word list in braces: `{base-verb}`,
 //! `{participle}`, `{past}` and `{number}` (see `words.rs`).
 //!
 //! # Context
@@ -68,8 +104,8 @@ pub enum Subject {
     Pronoun,
     /// The object of the writer's own past-tense verb ("I wrote some …", "Wrote some …").
     OwnObject,
-    /// Not right after a person pronoun or a relative pronoun (for passives: "I was
-    /// promoted" or "services that were migrated first" hide nobody's work).
+    /// Not right after a person pronoun (for passives: "I was promoted" and "nobody got
+    /// paged" say what happened to people; they hide nobody's work).
     NotPerson,
 }
 
@@ -321,15 +357,21 @@ fn compile(spec: RowSpec) -> Result<CompiledRow, RowError> {
     let before = match spec.unless_before.as_ref() {
         "" => None,
         p => Some(
-            build(&format!("(?:{})$", words::expand_lists(p)))
-                .map_err(|e| err("unless_before", e))?,
+            build(&format!(
+                "(?:{})$",
+                ascii_boundaries(&words::expand_lists(p))
+            ))
+            .map_err(|e| err("unless_before", e))?,
         ),
     };
     let after = match spec.unless_after.as_ref() {
         "" => None,
         p => Some(
-            build(&format!("^(?:{})", words::expand_lists(p)))
-                .map_err(|e| err("unless_after", e))?,
+            build(&format!(
+                "^(?:{})",
+                ascii_boundaries(&words::expand_lists(p))
+            ))
+            .map_err(|e| err("unless_after", e))?,
         ),
     };
     let listed: Vec<&str> = spec.unless_words.iter().map(|w| w.as_ref()).collect();

@@ -14,6 +14,11 @@ const E: PhraseRow = PhraseRow::EMPTY;
 /// Also times ("worked on weekends").
 const TEAM_AFTER: &str = r"(?:(?:the|a|an|our|my|their|its)\s+)?(?:[a-z0-9-]+\s+){0,2}(?:team|squad|crew|rotation|group)\b|(?:call|weekends?|nights?|evenings?|holidays?|site|(?:a|the)\s+(?:weekend|holiday|deadline|tight\s+deadline))\b";
 
+/// A team, rota or org named as what one was part of, ending the clause or followed by
+/// a time or place: a membership fact ("I was part of the on-call rotation"), unlike
+/// "part of the team that …", which hides the writer's part in what the team did.
+const MEMBERSHIP_AFTER: &str = r"(?:(?:the|a|an|our|my|their|its)\s+)?(?:[a-z0-9-]+\s+){0,2}(?:team|squad|crew|rotation|group|org|organi[sz]ation|department|guild|chapter)s?\s*(?:$|[,.;:!?)]|(?:for|at|in|since|from|during|until|as)\b)";
+
 /// Verbs after "just"/"only"/"simply"/"merely" that are not the writer's work being
 /// shrunk: time ("I had just joined"), needs and discoveries ("I only needed help").
 const NOT_SHRUNK: &[&str] = &[
@@ -57,6 +62,11 @@ const NOT_SHRUNK: &[&str] = &[
     "hoping",
     "trying",
 ];
+
+/// A clause that goes on to say how ("… by writing the validation scripts") names the
+/// work, so the vague verb before it is not flagged (also written out in the
+/// "supported" and "handled" rows).
+const BY_DOING: &str = r"(?:[^,.;:]*?\s)?by\s+[a-z]+ing\b";
 
 /// Determiners and modifiers before "kind of"/"sort of" that make it mean "type of".
 const KIND_BEFORE: &str = r"\b(?:what|which|this|that|these|those|the|a|an|any|every|each|same|one|other|another|some|no|all|right|new|different|whatever|particular|specific|first|only|my|our|your|their|its|his|her|[a-z0-9]+['’]s|certain|similar|exact|wrong|best|worst|main|two|three|many|several|whole|what\s+sort)";
@@ -118,6 +128,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &["led", "drove"],
         pattern: r"\bhelped\s+(?:out\s+)?(?:with|on)\b",
         subject: Subject::Own,
+        unless_after: BY_DOING,
         ..E
     },
     PhraseRow {
@@ -152,6 +163,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\bhelped\s+(?P<w>[a-z0-9'’-]+(?:\s+[a-z0-9'’-]+){0,2})\s+with\b",
         subject: Subject::Own,
         unless_words: &["out", "to", "{base-verb}", "it", "this"],
+        unless_after: BY_DOING,
         ..E
     },
     PhraseRow {
@@ -241,6 +253,17 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "responsible-to",
+        code: WeakVerb,
+        message: "“responsible to” describes a duty, not a result: say what you did",
+        bad: "I was responsible to migrate all the services to the new cluster.",
+        good: "I migrated all the services to the new cluster.",
+        replace: &["{past:v}"],
+        pattern: r"\b(?:was|were|been)\s+(?:[a-z]+ly\s+|also\s+)?responsible\s+to\s+(?P<v>{base-verb})\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
         id: "am-responsible-for",
         code: WeakVerb,
         message: "“responsible for” describes a duty, not a result: say you own it and what it achieves",
@@ -281,6 +304,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &["drove", "shaped"],
         pattern: r"\bcontributed\s+to\b",
         subject: Subject::Own,
+        unless_after: BY_DOING,
         ..E
     },
     PhraseRow {
@@ -313,6 +337,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "The project was part of a larger effort to cut cloud spend.",
         pattern: r"\b(?:was|were|been)\s+(?:(?:a|an)\s+)?(?:[a-z]+\s+)?part\s+of\b",
         subject: Subject::Own,
+        unless_after: MEMBERSHIP_AFTER,
         ..E
     },
     PhraseRow {
@@ -323,6 +348,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "She was a member of the working group.",
         pattern: r"\b(?:was|were|been)\s+(?:a\s+)?(?:[a-z]+\s+)?members?\s+of\b",
         subject: Subject::Own,
+        unless_after: MEMBERSHIP_AFTER,
         ..E
     },
     PhraseRow {
@@ -356,6 +382,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &["led", "drove"],
         pattern: r"\bassisted\s+(?:with|in|on)\b",
         subject: Subject::Own,
+        unless_after: BY_DOING,
         ..E
     },
     PhraseRow {
@@ -368,6 +395,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\bassisted\s+(?P<w>[a-z0-9'’-]+(?:\s+[a-z0-9'’-]+){0,2})\s+(?:with|in|on)\b",
         subject: Subject::Own,
         unless_words: &["{base-verb}", "it", "this"],
+        unless_after: BY_DOING,
         ..E
     },
     PhraseRow {
@@ -378,6 +406,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "The tool assists reviewers by highlighting risky changes.",
         pattern: r"\bassisted\b",
         subject: Subject::Own,
+        unless_after: BY_DOING,
         ..E
     },
     PhraseRow {
@@ -388,7 +417,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "The new API supported 10x the traffic of the old one.",
         pattern: r"\bsupported\b",
         subject: Subject::Own,
-        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than)\b",
+        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than)\b|(?:[^,.;:]*?\s)?by\s+[a-z]+ing\b",
         ..E
     },
     PhraseRow {
@@ -399,7 +428,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "The cluster handled 3,000 requests per second at peak.",
         pattern: r"\bhandled\b",
         subject: Subject::Own,
-        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than|peak|twice|double|\d)\b",
+        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than|peak|twice|double|\d)\b|(?:[^,.;:]*?\s)?by\s+[a-z]+ing\b",
         ..E
     },
     PhraseRow {
@@ -432,7 +461,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &[""],
         pattern: r"\b(?P<hit>just\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Own,
-        unless_before: r"\b(?:not|had|have|has|['’]ve|['’]d)|n['’]t",
+        unless_before: r"\b(?:not|only|had|have|has|['’]ve|['’]d)|n['’]t",
         unless_words: NOT_SHRUNK,
         ..E
     },
@@ -505,9 +534,9 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I wrote a small script that cleans up stale branches.",
         good: "I led a small team of three through the migration.",
         replace: &[""],
-        pattern: r"\b(?:(?:a|an)\s+)?(?P<hit>(?:small|quick|little|tiny|minor|basic)\s+)",
+        pattern: r"\b(?:(?:a|an|a\s+few|a\s+couple\s+of|some|several|the|two|three|few)\s+)?(?P<hit>(?:small|quick|little|tiny|minor|basic)\s+)",
         subject: Subject::OwnObject,
-        unless_after: r"{number}|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part)\b",
+        unless_after: r"{number}|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier)\b",
         ..E
     },
     PhraseRow {
@@ -568,7 +597,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "I think about reliability as a product feature.",
         replace: &[""],
         pattern: r"\b(?P<hit>(?:I|we)\s+(?:(?:really|honestly|personally|also|still|do)\s+)?(?:think|believe|guess|suppose|reckon)\s+(?:that\s+)?)",
-        unless_after: r"(?:[a-z]+ly\s+)?(?:about|of|in|through|so|back|it\s+was\s+worth)\b",
+        unless_after: r"(?:[a-z]+ly\s+)?(?:about|of|in|through|so|back|it\s+was\s+worth)\b|(?:[^,.;:]*?\s)?(?:should|must|ought)\b",
         ..E
     },
     PhraseRow {
@@ -669,7 +698,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "It might have helped the team ship faster.",
         good: "We may have to shard the database next year.",
         replace: &["{past-of-participle:v}"],
-        pattern: r"\b(?P<hit>(?:might|may)\s+have\s+(?P<v>(?:[a-z]+-)?{participle}))\b",
+        pattern: r"\b(?P<hit>(?:might|may)\s+have\s+(?P<v>been|(?:[a-z]+-)?{participle}))\b",
         ..E
     },
     PhraseRow {
@@ -731,7 +760,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         // hide who did the work, so they are left alone.
         pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}))\b",
         subject: Subject::NotPerson,
-        unless_before: r"\b(?:that|which|who|whom)(?:\s+(?:have|has|had|all|also|since|already|then|later))*",
+        unless_before: r"\b(?:that|which|who|whom|where|when|whenever|if|unless|while)(?:\s+[a-z0-9'’-]+){0,4}?(?:\s+(?:have|has|had|all|also|since|already|then|later))*",
         unless_words: &["{stative}"],
         needs_no_agent: true,
         ..E

@@ -8,8 +8,8 @@ use super::words;
 /// The sentences (and sentence-like clauses) of one block, as contiguous byte ranges
 /// that cover the whole text. A sentence ends after `.`, `!`, `?` or `…` followed by
 /// a space or the end, at `;`, at `:` followed by a space, at dashes used as
-/// separators (`—`, `–`, ` - `), at parentheses, and at a line break that starts a
-/// bullet or quote line or that follows an empty line.
+/// separators (`—`, `–`, ` - `), and at a line break that starts a bullet or quote line
+/// or that follows an empty line. Parentheses are handled by [`context_tokens`].
 pub(crate) struct Sentences {
     ends: Vec<usize>,
 }
@@ -28,7 +28,7 @@ impl Sentences {
                         n.is_whitespace() || matches!(n, '"' | '”' | '’' | '\'' | ')' | ']')
                     }) && !(c == '.' && is_abbreviation(&text[..i]))
                 }
-                ';' | '(' | ')' | '—' | '–' => true,
+                ';' | '—' | '–' => true,
                 ':' => next.is_none_or(char::is_whitespace),
                 '-' => prev.is_some_and(|p| p == ' ') && next.is_some_and(|n| n == ' '),
                 '\n' => line_starts_item(&text[end..]) || next == Some('\n'),
@@ -129,6 +129,37 @@ pub(crate) fn tokens(s: &str) -> Vec<Tok> {
     }
     if !cur.is_empty() {
         out.push(Tok::Word(cur));
+    }
+    out
+}
+
+/// Tokens of the text before a match, for deciding who its subject is: a closed
+/// parenthetical is left out ("I wrote the tool (with help from Dana) and maintained
+/// it"), and inside an open one only its own words count ("Helm (which handled …").
+pub(crate) fn context_tokens(s: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut opens: Vec<usize> = Vec::new();
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => {
+                out.extend(tokens(&s[last..i]));
+                opens.push(out.len());
+                last = i + 1;
+            }
+            ')' => {
+                out.extend(tokens(&s[last..i]));
+                // An unmatched ")" closes something opened earlier, or a list
+                // marker ("1) Helped with …"): what came before does not count.
+                out.truncate(opens.pop().unwrap_or(0));
+                last = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.extend(tokens(&s[last..]));
+    if let Some(&mark) = opens.last() {
+        out.drain(..mark);
     }
     out
 }
@@ -311,7 +342,7 @@ fn strip_adverbs(toks: &mut Vec<Tok>) {
 /// (with auxiliaries and adverbs between), or a coordinated verb in a sentence whose
 /// subject is the writer ("I designed the schema and helped with…").
 pub(crate) fn own_subject(before: &str, sentence: &str) -> bool {
-    let mut toks = tokens(before);
+    let mut toks = context_tokens(before);
     own_tokens(&mut toks, sentence)
 }
 
@@ -343,20 +374,20 @@ fn own_tokens(toks: &mut Vec<Tok>, sentence: &str) -> bool {
 
 /// True when nothing but punctuation and adverbs comes before, in the sentence.
 pub(crate) fn at_start(before: &str) -> bool {
-    let mut toks = tokens(before);
+    let mut toks = context_tokens(before);
     strip_adverbs(&mut toks);
     toks.is_empty()
 }
 
 /// True when no word at all comes before, in the sentence.
 pub(crate) fn sentence_start(before: &str) -> bool {
-    tokens(before).is_empty()
+    context_tokens(before).is_empty()
 }
 
 /// True when the match is the object of the writer's own past-tense verb: `I wrote
 /// some …`, `Wrote some …`, `I designed X and set up basic …`.
 pub(crate) fn own_object(before: &str, sentence: &str) -> bool {
-    let mut toks = tokens(before);
+    let mut toks = context_tokens(before);
     if toks.last().is_some_and(|t| is_word(t, PARTICLES)) {
         toks.pop();
     }
@@ -371,7 +402,7 @@ pub(crate) fn own_object(before: &str, sentence: &str) -> bool {
 /// (used by passive rows: "I was promoted" and "the services that were migrated
 /// first" are not hiding who did the work).
 pub(crate) fn not_person(before: &str) -> bool {
-    let mut toks = tokens(before);
+    let mut toks = context_tokens(before);
     strip_adverbs(&mut toks);
     match toks.last() {
         Some(t) if is_word(t, PERSON_PRONOUNS) => false,
@@ -385,7 +416,7 @@ pub(crate) fn not_person(before: &str) -> bool {
 /// True when the sentence's subject is the writer: it opens (after adverbs and an
 /// introductory phrase) with `I`, `we`, `my/our team`, or a past-tense verb.
 fn sentence_opens_own(sentence: &str) -> bool {
-    let toks = tokens(sentence);
+    let toks = context_tokens(sentence);
     let mut rest: &[Tok] = &toks;
     if rest.first().is_some_and(|t| is_word(t, INTRO_WORDS)) {
         if let Some(p) = rest.iter().position(|t| *t == Tok::Comma) {
@@ -690,6 +721,22 @@ mod tests {
         assert!(!own_object("", "Some teams"));
         assert!(not_person("The pipeline "));
         assert!(!not_person("I "));
+    }
+
+    #[test]
+    fn parentheses() {
+        assert!(own_subject(
+            "I wrote the tool (with help from Dana) and ",
+            "I wrote the tool (with help from Dana) and just"
+        ));
+        assert!(!own_subject("Helm (which ", "Helm (which handled"));
+        assert!(own_subject("I built X (", "I built X (helped"));
+        assert_eq!(context_tokens("a (b) c ("), vec![]);
+        assert_eq!(
+            context_tokens("a (b) c"),
+            vec![Tok::Word("a".into()), Tok::Word("c".into())]
+        );
+        assert_eq!(context_tokens("a) b"), vec![Tok::Word("b".into())]);
     }
 
     #[test]
