@@ -75,6 +75,15 @@ pub fn actions(
         let touches = finding.range.start <= range.end && range.start <= finding.range.end;
         if touches {
             out.extend(quick_fixes(text, analysis, template, index, finding));
+            if let Some(edit) = super::suppress::ignore_edit(text, &analysis.model, finding) {
+                out.push(Action {
+                    title: format!("Ignore this finding on this line ({})", finding.code),
+                    kind: ActionKind::QuickFix,
+                    edits: vec![edit],
+                    preferred: false,
+                    fixes: Some(index),
+                });
+            }
         }
     }
     let inserts = missing_section_edits(text, analysis, template);

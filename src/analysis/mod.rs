@@ -10,6 +10,7 @@ pub mod hover;
 pub mod model;
 pub mod outline;
 mod sections;
+pub mod suppress;
 
 use std::ops::Range;
 
@@ -96,6 +97,7 @@ pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
+    suppress::apply(doc, text, &mut findings);
     Analysis {
         is_writeup,
         findings,

@@ -5,11 +5,14 @@
 
 pub mod phrases;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 
-/// The stable rule codes of the catalog (docs/rules.md has one anchor per code).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The stable rule codes of the catalog (docs/rules.md has one anchor per code), plus the
+/// codes that configuration gives its own phrase rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleCode {
     Placeholder,
     TemplatePrompt,
@@ -23,6 +26,36 @@ pub enum RuleCode {
     Minimizer,
     Hedge,
     PassiveVoice,
+    /// A code that a configured phrase rule introduced (see [`RuleCode::custom`]).
+    Custom(CustomCode),
+}
+
+/// The name of a rule code defined in configuration: lowercase ASCII letters, digits and
+/// hyphens. Names are interned, so a code stays `Copy` and compares by its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomCode(&'static str);
+
+impl CustomCode {
+    /// The code's name.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+/// Interned custom code names. Each distinct name is leaked once, so reloading a
+/// configuration any number of times does not grow memory.
+static CUSTOM_CODES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+
+fn intern(name: &str) -> &'static str {
+    let mut names = CUSTOM_CODES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = names.get(name) {
+        return found;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
 }
 
 impl RuleCode {
@@ -55,25 +88,49 @@ impl RuleCode {
             RuleCode::Minimizer => "minimizer",
             RuleCode::Hedge => "hedge",
             RuleCode::PassiveVoice => "passive-voice",
+            RuleCode::Custom(code) => code.as_str(),
         }
     }
 
+    /// The built-in code with this name.
     pub fn parse(s: &str) -> Option<RuleCode> {
         RuleCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The built-in code with this name, or else a custom code of that name when the name
+    /// is well formed (lowercase ASCII letters, digits and inner hyphens, at most 64 bytes).
+    pub fn custom(name: &str) -> Option<RuleCode> {
+        if let Some(code) = RuleCode::parse(name) {
+            return Some(code);
+        }
+        let well_formed = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        well_formed.then(|| RuleCode::Custom(CustomCode(intern(name))))
+    }
+
+    /// True for the codes of the catalog, false for codes defined in configuration.
+    pub fn is_builtin(self) -> bool {
+        !matches!(self, RuleCode::Custom(_))
     }
 
     /// Default severity from the catalog in DESIGN.md.
     pub fn default_severity(self) -> Severity {
         match self {
-            RuleCode::Placeholder
-            | RuleCode::TemplatePrompt
-            | RuleCode::EmptyField => Severity::Warning,
+            RuleCode::Placeholder | RuleCode::TemplatePrompt | RuleCode::EmptyField => {
+                Severity::Warning
+            }
             RuleCode::EmptyFrontmatter
             | RuleCode::MissingSection
             | RuleCode::EmptySection
             | RuleCode::WeakVerb
             | RuleCode::Minimizer
-            | RuleCode::Hedge => Severity::Information,
+            | RuleCode::Hedge
+            | RuleCode::Custom(_) => Severity::Information,
             RuleCode::SectionHeading | RuleCode::SectionOrder | RuleCode::PassiveVoice => {
                 Severity::Hint
             }
@@ -81,17 +138,36 @@ impl RuleCode {
     }
 
     /// True for the rules about wording (they run on any prose of a write-up);
-    /// false for the rules about the template's structure.
+    /// false for the rules about the template's structure. Custom codes come from
+    /// configured phrase rules, so they are wording rules.
     pub fn is_phrase_rule(self) -> bool {
         matches!(
             self,
-            RuleCode::WeakVerb | RuleCode::Minimizer | RuleCode::Hedge | RuleCode::PassiveVoice
+            RuleCode::WeakVerb
+                | RuleCode::Minimizer
+                | RuleCode::Hedge
+                | RuleCode::PassiveVoice
+                | RuleCode::Custom(_)
         )
     }
 
     /// Anchor of this rule's entry in docs/rules.md.
     pub fn help_anchor(self) -> &'static str {
         self.as_str()
+    }
+}
+
+impl Serialize for RuleCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RuleCode, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        RuleCode::custom(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a rule code: {name:?}")))
     }
 }
 
