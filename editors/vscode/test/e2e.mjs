@@ -1,0 +1,208 @@
+// Drives code-server (a real VS Code) with the reframe extension installed, in headless
+// Debian Chromium. Started by test/e2e.sh, which sets:
+//   E2E_URL         the workbench URL, opened on a folder holding ci-migration.md
+//   E2E_WORKSPACE   that folder (its .vscode/settings.json is written for the "server not
+//                   found" check)
+//   E2E_ARTIFACTS   where debug screenshots go
+//   E2E_SCREENSHOT  where the README screenshot goes
+// Exits non-zero, naming the step, when anything a user would see is wrong.
+
+import { chromium } from "playwright-core";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const env = process.env;
+const FILE = "ci-migration.md";
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const log = (message) => console.log(`e2e [${elapsed()}] ${message}`);
+// Monaco renders spaces as U+00A0.
+const normalise = (text) => text.replace(/\u00a0/g, " ").replace(/\s+/g, " ").trim();
+
+class Failure extends Error {}
+function check(ok, message) {
+  if (!ok) throw new Failure(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const page = await context.newPage();
+let step = "start";
+const snap = (name) =>
+  page.screenshot({ path: join(env.E2E_ARTIFACTS, `${name}.png`) }).catch(() => {});
+
+/** The texts of the Problems panel's rows. */
+async function problemRows() {
+  const rows = page.locator(".markers-panel .monaco-list-row");
+  return (await rows.allInnerTexts()).map(normalise);
+}
+
+/** Waits until `predicate(rows)` holds for the Problems panel; returns the rows. */
+async function waitForProblems(predicate, what, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await problemRows();
+    if (predicate(rows)) return rows;
+    await page.waitForTimeout(200);
+  }
+  throw new Failure(`${what}; the Problems panel shows:\n  ${rows.join("\n  ")}`);
+}
+
+/** The text of the editor's rendered lines. */
+async function editorText() {
+  const lines = await page.locator(".editor-instance .view-lines .view-line").allInnerTexts();
+  return lines.map(normalise).join("\n");
+}
+
+try {
+  step = "open the workbench";
+  await page.goto(env.E2E_URL);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+  log("workbench loaded");
+
+  step = `open ${FILE} from the Explorer`;
+  const entry = page.locator(".explorer-folders-view .monaco-list-row", { hasText: FILE });
+  await entry.waitFor({ timeout: 30000 });
+  await entry.dblclick();
+  await page.locator(".editor-instance .view-lines").waitFor({ timeout: 30000 });
+  log(`${FILE} open`);
+
+  step = "wait for reframe's squiggles";
+  await page.locator(".editor-instance .squiggly-warning").first().waitFor({ timeout: 30000 });
+  log("squiggles shown");
+
+  step = "read the Problems panel";
+  await page.locator(".editor-instance .view-lines").click();
+  await page.keyboard.press("Control+Shift+M");
+  await page.locator(".markers-panel").waitFor({ timeout: 15000 });
+  // The file's row carries the count; wait until the server's whole list has arrived
+  // (the example has 12 findings of severity information or above: the Problems panel
+  // leaves hints out).
+  const rows = await waitForProblems(
+    (rows) => rows.some((row) => /ci-migration\.md (\d+)$/.test(row) && Number(RegExp.$1) >= 10),
+    "fewer than 10 problems listed for ci-migration.md",
+  );
+  // The panel renders only the rows in view: "message reframe code [Ln L, Col C]".
+  const problems = rows
+    .map((row) => row.match(/^(.*) (\S+) (\S+) \[Ln (\d+), Col (\d+)\]$/))
+    .filter(Boolean)
+    .map(([, message, source, code, line, col]) => ({ message, source, code, line: +line, col: +col }));
+  check(problems.length >= 5, `too few problem rows in view:\n  ${rows.join("\n  ")}`);
+  for (const problem of problems) {
+    check(problem.source === "reframe", `a problem not from reframe: ${JSON.stringify(problem)}`);
+  }
+  const expected = [
+    { code: "weak-verb", line: 13, col: 23 },
+    { code: "placeholder", line: 14, col: 18 },
+    { code: "minimizer", line: 25, col: 28 },
+  ];
+  for (const { code, line, col } of expected) {
+    check(
+      problems.some((p) => p.code === code && p.line === line && p.col === col),
+      `no reframe ${code} problem at [Ln ${line}, Col ${col}] among:\n  ${rows.join("\n  ")}`,
+    );
+  }
+  log(`${rows[0]} problems; in view: ${problems.map((p) => `${p.code}@${p.line}:${p.col}`).join(", ")}`);
+
+  step = "put the cursor on the weak verb (line 13)";
+  await page.keyboard.press("Control+G");
+  await page.keyboard.type("13:23");
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+
+  step = "open the lightbulb menu";
+  // The lightbulb appears at the cursor once the server has answered codeAction.
+  const lightbulb = page.locator(".contentWidgets .lightBulbWidget");
+  await lightbulb.first().waitFor({ timeout: 15000 });
+  await lightbulb.first().click();
+  const menu = page.locator(".action-widget");
+  await menu.waitFor({ state: "visible", timeout: 10000 });
+  const items = (await menu.locator(".monaco-list-row").allInnerTexts()).map(normalise);
+  log(`lightbulb menu: ${items.join(" | ")}`);
+  check(
+    items.some((item) => item.includes("with “led”")),
+    `the lightbulb menu has no "led" rewrite for "helped with": ${items.join(" | ")}`,
+  );
+  await page.waitForTimeout(300);
+  mkdirSync(dirname(env.E2E_SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: env.E2E_SCREENSHOT });
+  log(`screenshot saved: ${env.E2E_SCREENSHOT}`);
+
+  step = "apply the quick fix";
+  // Focus the "led" rewrite, then apply it with Enter (clicking items is unreliable).
+  const ledIndex = items.findIndex((item) => item.includes("with “led”"));
+  const focusedIndex = async () =>
+    (await menu.locator(".monaco-list-row").evaluateAll((rows) =>
+      rows.findIndex((row) => row.classList.contains("focused")),
+    ));
+  for (let i = 0; i < items.length && (await focusedIndex()) !== ledIndex; i++) {
+    await page.keyboard.press("ArrowDown");
+  }
+  await page.keyboard.press("Enter");
+  await menu.waitFor({ state: "hidden", timeout: 10000 });
+
+  step = "check the text changed";
+  const deadline = Date.now() + 10000;
+  let text = await editorText();
+  while (!text.includes("I led the migration") && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    text = await editorText();
+  }
+  check(
+    text.includes("- **What You Did**: I led the migration of our deployment pipelines"),
+    `the line was not rewritten to "I led the migration …":\n${text}`,
+  );
+  check(!text.includes("helped with"), `"helped with" is still in the editor:\n${text}`);
+  log('quick fix applied: "I helped with the migration" → "I led the migration"');
+
+  step = "check the finding is gone";
+  const after = await waitForProblems(
+    (rows) =>
+      !rows.some((row) => row.includes("reframe weak-verb [Ln 13,")) &&
+      rows.some((row) => row.includes("reframe placeholder [Ln 14,")),
+    "the weak-verb problem for “helped with” is still listed after the fix",
+  );
+  log(`problems after the fix: ${after[0]}`);
+  await snap("after-fix");
+
+  step = "point reframe.server.path at a missing binary";
+  // Through the workspace's settings: VS Code watches the folder and restarts reframe.
+  mkdirSync(join(env.E2E_WORKSPACE, ".vscode"), { recursive: true });
+  writeFileSync(
+    join(env.E2E_WORKSPACE, ".vscode", "settings.json"),
+    JSON.stringify({ "reframe.server.path": "/nonexistent/reframe" }),
+  );
+  const toast = page.locator(".notification-toast", { hasText: "cargo install --path ." });
+  await toast.waitFor({ timeout: 20000 });
+  const message = normalise(await toast.locator(".notification-list-item-message").innerText());
+  const buttons = normalise(await toast.locator(".notification-list-item-buttons-container").innerText());
+  check(
+    message.includes("`/nonexistent/reframe` was not found") && buttons.includes("Copy Install Command"),
+    `unexpected notification: ${message} [${buttons}]`,
+  );
+  log(`not-found notification: ${message} [${buttons}]`);
+  await page.waitForTimeout(500);
+  await snap("not-found");
+
+  console.log(`e2e: passed in ${elapsed()}`);
+  await browser.close();
+} catch (error) {
+  await snap("failure");
+  console.error(`e2e: FAILED at step "${step}" after ${elapsed()}: ${error.message ?? error}`);
+  if (!(error instanceof Failure)) console.error(error.stack);
+  await browser.close();
+  process.exit(1);
+}
