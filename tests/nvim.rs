@@ -274,6 +274,31 @@ fn settings_reach_the_server_as_initialization_options() {
 }
 
 #[test]
+fn a_rule_turned_off_in_the_settings_is_off_in_the_server() {
+    let Some(s) = session() else { return };
+    // Without settings the fixture has a passive-voice finding ("were deleted") ...
+    let output = Command::new(env!("CARGO_BIN_EXE_reframe"))
+        .args(["check", "--format", "json", "--fail-on", "error"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim/test/writeup.md"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run reframe check: {e}"));
+    let cli = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        cli.contains("\"passive-voice\""),
+        "the fixture should have a passive-voice finding by default: {cli}"
+    );
+    // ... which the Neovim settings turn off (`passive-voice = 'off'`, see e2e.lua).
+    let found = diagnostics(&s.report["diagnostics"]);
+    s.check(!found.iter().any(|d| d.0 == "passive-voice"), || {
+        format!(
+            "settings.reframe.rules['passive-voice'] = 'off' did not turn the rule off: \
+             the server does not apply the LSP settings yet (initializationOptions / \
+             workspace/didChangeConfiguration under `reframe`): {found:?}"
+        )
+    });
+}
+
+#[test]
 fn diagnostics_land_on_the_flagged_text() {
     let Some(s) = session() else { return };
     let found = diagnostics(&s.report["diagnostics"]);
