@@ -86,7 +86,7 @@ fn every_row_fires_on_bad_not_on_good_and_its_rewrites_fix_it() {
             ));
         }
         for r in &hit.replacements {
-            let fixed = apply(row.bad, &hit.range, r);
+            let fixed = apply(row.bad, &hit.fix_range, r);
             let again = scan(&fixed, &rules);
             if again.iter().any(|h| h.row == row.id) {
                 problems.push(format!(
@@ -155,7 +155,7 @@ fn rewrites_read_well() {
             panic!("no replacement on {input:?}")
         };
         assert_eq!(
-            apply(input, &hit.range, best),
+            apply(input, &hit.fix_range, best),
             want,
             "{input:?} ({})",
             hit.row
@@ -574,7 +574,7 @@ proptest! {
         check_ranges(&text, &hits);
         for h in &hits {
             for r in &h.replacements {
-                let fixed = apply(&text, &h.range, r);
+                let fixed = apply(&text, &h.fix_range, r);
                 check_ranges(&fixed, &scan(&fixed, rules));
             }
         }

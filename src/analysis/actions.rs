@@ -119,7 +119,7 @@ pub fn safe_fix_edits(text: &str, analysis: &Analysis, template: &Template) -> V
         }
         let Some(fix) = quick_fixes(text, analysis, template, index, finding)
             .into_iter()
-            .find(|a| is_safe(finding, a))
+            .find(|a| is_safe(text, finding, a))
         else {
             continue;
         };
@@ -135,14 +135,19 @@ pub fn safe_fix_edits(text: &str, analysis: &Analysis, template: &Template) -> V
     edits
 }
 
-fn is_safe(finding: &Finding, action: &Action) -> bool {
+fn is_safe(text: &str, finding: &Finding, action: &Action) -> bool {
     match finding.code {
         RuleCode::SectionHeading => action.preferred,
-        // Dropping the word (and the space after it) is the only safe minimizer fix.
-        RuleCode::Minimizer => action
-            .edits
-            .iter()
-            .all(|e| e.new_text.trim().is_empty() && e.range == finding.range),
+        // Only dropping the words is safe: what remains, ignoring case, is the text the edit
+        // covered minus the flagged words.
+        RuleCode::Minimizer => action.edits.iter().all(|e| {
+            let covered = text.get(e.range.clone()).unwrap_or("");
+            let flagged = text.get(finding.range.clone()).unwrap_or("");
+            e.range.start == finding.range.start
+                && covered
+                    .strip_prefix(flagged)
+                    .is_some_and(|rest| rest.trim_start().eq_ignore_ascii_case(&e.new_text))
+        }),
         _ => false,
     }
 }
@@ -175,9 +180,18 @@ fn quick_fixes(
                 .as_array()
                 .map(|r| r.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>())
                 .unwrap_or_default();
+            let fix_range = phrase_fix_range(text, finding);
+            let replaced = text.get(fix_range.clone()).unwrap_or("");
             for replacement in replacements {
                 let title = if replacement.trim().is_empty() {
                     format!("Remove “{}”", flagged.trim())
+                } else if replaced.trim() != flagged.trim() {
+                    // The fix also re-cases the next word: show the whole change.
+                    format!(
+                        "Replace “{}” with “{}”",
+                        replaced.trim(),
+                        replacement.trim()
+                    )
                 } else {
                     format!("Replace “{}” with “{}”", flagged.trim(), replacement.trim())
                 };
@@ -185,7 +199,7 @@ fn quick_fixes(
                     title,
                     kind: ActionKind::QuickFix,
                     edits: vec![Edit {
-                        range: finding.range.clone(),
+                        range: fix_range.clone(),
                         new_text: replacement.to_string(),
                     }],
                     preferred: false,
@@ -230,6 +244,24 @@ fn quick_fixes(
         _ => {}
     }
     out
+}
+
+/// The range a wording finding's replacements apply to (the flagged words, widened as the
+/// phrase engine said: over the following space, or the next word to re-case it).
+fn phrase_fix_range(text: &str, finding: &Finding) -> Range<usize> {
+    let shift = |key: &str| finding.data[key].as_i64().unwrap_or(0);
+    let start = finding.range.start as i64 + shift("fixStart");
+    let end = finding.range.end as i64 + shift("fixEnd");
+    let valid = 0 <= start
+        && start <= end
+        && (end as usize) <= text.len()
+        && text.is_char_boundary(start as usize)
+        && text.is_char_boundary(end as usize);
+    if valid {
+        start as usize..end as usize
+    } else {
+        finding.range.clone()
+    }
 }
 
 /// When the sentence holding a wording finding is one of the template's ❌ examples (case

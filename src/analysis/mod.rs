@@ -431,6 +431,9 @@ fn check_prose(
                 json!({
                     "rule": hit.row,
                     "replacements": hit.replacements,
+                    // Where the replacements go, relative to the flagged words.
+                    "fixStart": hit.fix_range.start as i64 - hit.range.start as i64,
+                    "fixEnd": hit.fix_range.end as i64 - hit.range.end as i64,
                     "field": field.map(|f| f.label.clone()),
                     "section": section_name(section),
                 }),

@@ -237,11 +237,15 @@ pub struct PhraseHit {
     pub code: RuleCode,
     /// The id of the row that fired.
     pub row: Cow<'static, str>,
-    /// Byte range of the flagged words in the scanned text.
+    /// Byte range of the flagged words in the scanned text (no surrounding space).
     pub range: Range<usize>,
+    /// The range the replacements apply to: `range`, plus the space after the words when
+    /// the fix drops them, plus the next word when dropping them opens the sentence and
+    /// that word needs a capital ("I think the fix" → "The fix").
+    pub fix_range: Range<usize>,
     /// What is weak and what to do instead.
     pub message: String,
-    /// Replacement texts for `range`, best first (may be empty).
+    /// Replacement texts for `fix_range`, best first (may be empty).
     pub replacements: Vec<String>,
 }
 
@@ -549,6 +553,7 @@ impl CompiledRow {
             return None;
         }
         let mut range = trim_range(text, flagged.range())?;
+        let core = range.start..range.start + text[range.clone()].trim_end().len();
         let message = self
             .spec
             .message
@@ -583,7 +588,8 @@ impl CompiledRow {
         Some(PhraseHit {
             code: self.spec.code,
             row: self.spec.id.clone(),
-            range,
+            range: core,
+            fix_range: range,
             message,
             replacements,
         })
