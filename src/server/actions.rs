@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{
 
 use super::{OpenDocument, State, convert};
 use crate::analysis::actions::{self, Action, ActionKind};
-use crate::analysis::{self, Analysis, Context};
+use crate::analysis::{self, Analysis};
 
 /// The kind of the safe-fixes action; clients asking for `source.fixAll` get it.
 pub const FIX_ALL: &str = "source.fixAll.reframe";
@@ -50,13 +50,9 @@ fn wanted(kind: &CodeActionKind, only: Option<&[CodeActionKind]>) -> bool {
     })
 }
 
-fn analyze(state: &State, open: &OpenDocument, text: &str) -> Analysis {
-    let cx = Context {
-        template: &state.template,
-        config: &state.config,
-        phrases: &state.phrases,
-    };
-    analysis::analyze_text(&open.doc, text, &cx)
+/// Analyses an open document with its own configuration.
+fn analyze(open: &OpenDocument, text: &str) -> Analysis {
+    analysis::analyze_text(&open.doc, text, &open.profile.context())
 }
 
 fn byte_range(
@@ -131,13 +127,13 @@ pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<Vec<Code
     let uri = &params.text_document.uri;
     let open = state.documents.get(uri)?;
     let text = open.doc.text();
-    let analysis = analyze(state, open, &text);
+    let analysis = analyze(open, &text);
     if !analysis.is_writeup {
         return Some(Vec::new());
     }
     let range = byte_range(state, open, params.range);
     let only = params.context.only.as_deref();
-    let found = actions::actions(&text, &analysis, &state.template, range);
+    let found = actions::actions(&text, &analysis, open.profile.template(), range);
     let out = found
         .iter()
         .filter(|a| wanted(&kind_of(a.kind), only))
@@ -175,9 +171,9 @@ pub fn resolve(state: &State, mut action: CodeAction) -> CodeAction {
         return action;
     }
     let text = open.doc.text();
-    let analysis = analyze(state, open, &text);
+    let analysis = analyze(open, &text);
     let bytes = byte_range(state, open, range);
-    if let Some(found) = actions::actions(&text, &analysis, &state.template, bytes)
+    if let Some(found) = actions::actions(&text, &analysis, open.profile.template(), bytes)
         .into_iter()
         .find(|a| a.title == action.title)
     {

@@ -13,21 +13,17 @@ use super::{OpenDocument, State, convert};
 use crate::analysis::completion::{CompletionKind, complete};
 use crate::analysis::hover::hover as hover_at;
 use crate::analysis::outline::{self, Symbol};
-use crate::analysis::{self, Analysis, Context};
+use crate::analysis::{self, Analysis};
 
-fn analyse(state: &State, open: &OpenDocument, text: &str) -> Analysis {
-    let cx = Context {
-        template: &state.template,
-        config: &state.config,
-        phrases: &state.phrases,
-    };
-    analysis::analyze_text(&open.doc, text, &cx)
+/// Analyses an open document with its own configuration.
+fn analyse(open: &OpenDocument, text: &str) -> Analysis {
+    analysis::analyze_text(&open.doc, text, &open.profile.context())
 }
 
 fn document<'s>(state: &'s State, uri: &Uri) -> Option<(&'s OpenDocument, String, Analysis)> {
     let open = state.documents.get(uri)?;
     let text = open.doc.text();
-    let analysis = analyse(state, open, &text);
+    let analysis = analyse(open, &text);
     Some((open, text, analysis))
 }
 
@@ -37,7 +33,7 @@ pub fn completion(state: &State, params: &CompletionParams) -> Option<Completion
     let (offset, _) = open
         .doc
         .position_to_byte_clamped(convert::from_position(position.position), state.encoding);
-    let items: Vec<CompletionItem> = complete(&text, &analysis, &state.template, offset)
+    let items: Vec<CompletionItem> = complete(&text, &analysis, open.profile.template(), offset)
         .into_iter()
         .map(|c| {
             let range = convert::range(&open.doc, c.replace.clone(), state.encoding);
@@ -74,7 +70,7 @@ pub fn hover(state: &State, params: &HoverParams) -> Option<Hover> {
     let (offset, _) = open
         .doc
         .position_to_byte_clamped(convert::from_position(position.position), state.encoding);
-    let (range, markdown) = hover_at(&text, &analysis, &state.template, offset)?;
+    let (range, markdown) = hover_at(&text, &analysis, open.profile.template(), offset)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -108,7 +104,7 @@ pub fn document_symbols(
     params: &DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let (open, _, analysis) = document(state, &params.text_document.uri)?;
-    let symbols = outline::outline(&analysis, &state.template);
+    let symbols = outline::outline(&analysis, open.profile.template());
     Some(DocumentSymbolResponse::Nested(
         symbols.iter().map(|s| symbol(open, state, s)).collect(),
     ))
@@ -141,7 +137,7 @@ pub fn inlay_hints(state: &State, params: &InlayHintParams) -> Option<Vec<InlayH
     if !analysis.is_writeup {
         return Some(Vec::new());
     }
-    let hints = outline::progress(&analysis, &state.template)
+    let hints = outline::progress(&analysis, open.profile.template())
         .into_iter()
         .filter_map(|p| {
             let heading = analysis.model.headings.get(p.heading)?;

@@ -12,6 +12,7 @@
 mod actions;
 pub mod convert;
 mod features;
+mod settings;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -21,25 +22,23 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CompletionOptions, CompletionParams, CompletionResponse, Diagnostic,
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams,
-    FoldingRangeProviderCapability, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, InlayHint, InlayHintParams, MessageType, OneOf,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, Uri,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
+    Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, InlayHint, InlayHintParams, MessageType, OneOf, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::analysis::{self, Context};
-use crate::config::Config;
+use crate::analysis;
 use crate::document::{Document, PositionEncoding};
-use crate::rules::phrases::PhraseRules;
-use crate::template::Template;
 
-/// An open document and the version the client gave it.
+/// An open document, the version the client gave it, and its configuration.
 struct OpenDocument {
     doc: Document,
     version: i32,
+    profile: settings::Profile,
 }
 
 /// What the client said it can do (from `initialize`).
@@ -60,9 +59,8 @@ struct State {
     encoding: PositionEncoding,
     client: ClientSupport,
     documents: HashMap<Uri, OpenDocument>,
-    template: Arc<Template>,
-    config: Arc<Config>,
-    phrases: Arc<PhraseRules>,
+    /// Configuration: client settings and the configuration files, per document.
+    settings: settings::Settings,
 }
 
 pub struct Backend {
@@ -84,9 +82,7 @@ impl Backend {
             encoding: PositionEncoding::Utf16,
             client: ClientSupport::default(),
             documents: HashMap::new(),
-            template: Arc::new(Template::builtin().clone()),
-            config: Arc::new(Config::default()),
-            phrases: Arc::new(PhraseRules::builtin()),
+            settings: settings::Settings::default(),
         }));
         let (queue, receiver) = mpsc::unbounded_channel();
         tokio::spawn(publish_worker(client.clone(), Arc::clone(&state), receiver));
@@ -158,18 +154,13 @@ async fn publish_worker(
 fn diagnostics_for(state: &Mutex<State>, uri: &Uri) -> Option<(i32, Vec<Diagnostic>, Vec<String>)> {
     let state = lock(state);
     let open = state.documents.get(uri)?;
-    let cx = Context {
-        template: &state.template,
-        config: &state.config,
-        phrases: &state.phrases,
-    };
-    let analysis = analysis::analyze(&open.doc, &cx);
+    let analysis = analysis::analyze(&open.doc, &open.profile.context());
     let diagnostics = analysis
         .findings
         .iter()
         .map(|f| convert::diagnostic(&open.doc, f, state.encoding))
         .collect();
-    let progress = crate::analysis::outline::progress(&analysis, &state.template)
+    let progress = crate::analysis::outline::progress(&analysis, open.profile.template())
         .iter()
         .map(|p| format!("{}:{}", p.heading, p.summary()))
         .collect();
@@ -212,11 +203,13 @@ impl LanguageServer for Backend {
                 .and_then(|i| i.refresh_support)
                 .unwrap_or(false),
         };
-        {
+        let notices = {
             let mut state = lock(&self.state);
             state.encoding = encoding;
             state.client = client;
-        }
+            state.settings.initialize(&params)
+        };
+        settings::send(&self.client, notices).await;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -255,9 +248,46 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        if lock(&self.state).settings.watch_files {
+            // Not awaited here: a client slow to answer must not hold up other messages.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let registration = vec![settings::watch_registration()];
+                if let Err(err) = client.register_capability(registration).await {
+                    client
+                        .log_message(MessageType::WARNING, format!("cannot watch files: {err}"))
+                        .await;
+                }
+            });
+        }
         self.client
             .log_message(MessageType::INFO, "reframe ready")
             .await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let (uris, notices) = {
+            let mut state = lock(&self.state);
+            let mut notices = state.settings.change_configuration(&params.settings);
+            let (uris, more) = settings::refresh_open_documents(&mut state);
+            notices.extend(more);
+            (uris, notices)
+        };
+        uris.into_iter().for_each(|uri| self.schedule(uri));
+        settings::send(&self.client, notices).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let (uris, notices) = {
+            let mut state = lock(&self.state);
+            if state.settings.files_changed(&params.changes) {
+                settings::refresh_open_documents(&mut state)
+            } else {
+                (Vec::new(), Vec::new())
+            }
+        };
+        uris.into_iter().for_each(|uri| self.schedule(uri));
+        settings::send(&self.client, notices).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -299,22 +329,32 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
-        lock(&self.state).documents.insert(
-            item.uri.clone(),
-            OpenDocument {
-                doc: Document::new(&item.text),
-                version: item.version,
-            },
-        );
+        let mut notices = Vec::new();
+        {
+            let mut state = lock(&self.state);
+            let profile = state.settings.profile_for(&item.uri, &mut notices);
+            state.documents.insert(
+                item.uri.clone(),
+                OpenDocument {
+                    doc: Document::new(&item.text),
+                    version: item.version,
+                    profile,
+                },
+            );
+        }
         self.schedule(item.uri);
+        settings::send(&self.client, notices).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let mut problems = Vec::new();
+        let mut notices = Vec::new();
         let known = {
             let mut state = lock(&self.state);
             let encoding = state.encoding;
+            // A configuration edited on disk takes effect here without a file watcher.
+            let profile = state.settings.profile_for(&uri, &mut notices);
             match state.documents.get_mut(&uri) {
                 Some(open) => {
                     for change in &params.content_changes {
@@ -322,6 +362,7 @@ impl LanguageServer for Backend {
                         problems.extend(open.doc.apply_change(range, &change.text, encoding));
                     }
                     open.version = params.text_document.version;
+                    open.profile = profile;
                     true
                 }
                 None => false,
@@ -337,6 +378,7 @@ impl LanguageServer for Backend {
             return;
         }
         self.schedule(uri.clone());
+        settings::send(&self.client, notices).await;
         for problem in problems {
             self.client
                 .log_message(

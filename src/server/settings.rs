@@ -1,0 +1,355 @@
+//! Configuration on the server side: which configuration each open document uses.
+//!
+//! A document uses the nearest `.reframe.toml` from its folder upward, on top of the
+//! client's settings (`initializationOptions` or `workspace/didChangeConfiguration`, under
+//! `reframe`); file values win. Loading goes through [`crate::workspace::load`], the
+//! loader the CLI uses, so both give the same findings for the same file.
+//!
+//! Configurations are cached by configuration file. A cached one is used again while the
+//! files it was read from (the configuration and its template) keep their modification
+//! time and length; that check runs on every open and change, so an edit on disk takes
+//! effect on the next keystroke even without `workspace/didChangeWatchedFiles`. Clients
+//! that support it get a dynamic registration for `.reframe.toml` and markdown files, and
+//! then the open documents are re-analysed as soon as a file changes.
+//!
+//! A configuration that fails to load is reported once (one `window/showMessage` error,
+//! also logged) per distinct failure; until it is fixed, the documents it covers keep the
+//! last configuration that loaded from that file, or the defaults if none ever did.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, FileEvent, InitializeParams, MessageType, Registration, Uri,
+};
+
+use super::State;
+
+use crate::analysis::Context;
+use crate::config::{self, Resolved};
+use crate::template::Template;
+use crate::workspace::{self, Stamp};
+
+/// The configuration one open document uses.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    /// What the analysis runs with.
+    pub resolved: Arc<Resolved>,
+    /// The document's file path (none for unsaved buffers), for the write-up globs.
+    pub path: Option<PathBuf>,
+}
+
+impl Profile {
+    /// The analysis context for this document.
+    pub fn context(&self) -> Context<'_> {
+        self.resolved.context_for(self.path.as_deref())
+    }
+
+    /// The template this document is checked against.
+    pub fn template(&self) -> &Template {
+        &self.resolved.template
+    }
+}
+
+/// A message for the client, sent by the handler once the state is unlocked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Shown to the user (`window/showMessage`) as well as logged.
+    pub show: bool,
+    pub kind: MessageType,
+    pub text: String,
+}
+
+/// One configuration file's cache entry (`None` key: no file, the client settings alone).
+#[derive(Clone, Debug)]
+struct Entry {
+    /// The last configuration that loaded; `None` when it never did.
+    good: Option<Arc<Resolved>>,
+    /// The files read and their stamps when they were read.
+    sources: Vec<PathBuf>,
+    stamps: Vec<Stamp>,
+    /// The error text of the last failed load, so it is shown once.
+    error: Option<String>,
+}
+
+/// The server's configuration state.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// The client's settings layer.
+    client: Option<config::Settings>,
+    /// The first workspace folder: the base of relative paths in the client's settings.
+    root: Option<PathBuf>,
+    /// The client can register `workspace/didChangeWatchedFiles` dynamically.
+    pub watch_files: bool,
+    cache: HashMap<Option<PathBuf>, Entry>,
+    /// Defaults, built once.
+    defaults: Option<Arc<Resolved>>,
+}
+
+/// The `reframe` object of initialization options or configuration settings. A value
+/// without a `reframe` key is taken as the object itself when it is an object.
+fn reframe_section(value: &Value) -> Option<&Value> {
+    match value.get("reframe") {
+        Some(section) => Some(section),
+        None if value.is_object() => Some(value),
+        None => None,
+    }
+}
+
+/// The file path of a `file:` URI.
+pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    let scheme = uri.scheme().as_str();
+    if !scheme.eq_ignore_ascii_case("file") {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+impl Settings {
+    /// Reads what `initialize` says: the workspace folder, the settings in
+    /// `initializationOptions`, and whether file watching can be registered.
+    pub fn initialize(&mut self, params: &InitializeParams) -> Vec<Notice> {
+        #[allow(deprecated)] // `root_uri` is still what many clients send
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| &f.uri)
+            .or(params.root_uri.as_ref())
+            .and_then(uri_path);
+        self.root = root;
+        self.watch_files = supports_watching(&params.capabilities);
+        match params
+            .initialization_options
+            .as_ref()
+            .and_then(reframe_section)
+        {
+            Some(section) => self.set_client(section),
+            None => Vec::new(),
+        }
+    }
+
+    /// Takes new client settings (the `settings` of `workspace/didChangeConfiguration`).
+    /// Settings without a `reframe` section (e.g. `null` from pull-model clients) change
+    /// nothing. Gives the messages to send.
+    pub fn change_configuration(&mut self, settings: &Value) -> Vec<Notice> {
+        match settings.get("reframe") {
+            Some(section) => self.set_client(section),
+            None => Vec::new(),
+        }
+    }
+
+    fn set_client(&mut self, section: &Value) -> Vec<Notice> {
+        let (parsed, report) = config::Settings::from_json(section, self.root.clone());
+        // Every cached configuration includes the client layer: rebuild them all.
+        self.cache.clear();
+        let mut notices = Vec::new();
+        if report.errors.is_empty() {
+            self.client = Some(parsed);
+        } else {
+            let text = report
+                .errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
+            notices.push(Notice {
+                show: true,
+                kind: MessageType::ERROR,
+                text: format!("reframe: the settings are not used:\n{text}"),
+            });
+        }
+        notices.extend(warnings(&report.warnings));
+        notices
+    }
+
+    /// A file changed on disk (from `workspace/didChangeWatchedFiles`): forgets the
+    /// configurations read from it, and the broken ones (the change may fix them). Gives
+    /// true when the open documents should be re-resolved.
+    pub fn files_changed(&mut self, events: &[FileEvent]) -> bool {
+        let paths: Vec<PathBuf> = events.iter().filter_map(|e| uri_path(&e.uri)).collect();
+        let before = self.cache.len();
+        self.cache.retain(|_, entry| entry.error.is_none());
+        let mut relevant = self.cache.len() != before;
+        for path in &paths {
+            if path.file_name().is_some_and(|n| n == config::FILE_NAME) {
+                // Created or deleted, a configuration file can change which one applies.
+                relevant = true;
+            }
+            let before = self.cache.len();
+            self.cache
+                .retain(|_, entry| !entry.sources.iter().any(|s| s == path));
+            relevant |= self.cache.len() != before;
+        }
+        relevant
+    }
+
+    /// The configuration for the document at `uri`, loading or reloading it when needed.
+    /// Messages about a configuration that fails to load go to `notices`.
+    pub fn profile_for(&mut self, uri: &Uri, notices: &mut Vec<Notice>) -> Profile {
+        let path = uri_path(uri);
+        let folder = path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .or_else(|| self.root.clone());
+        let config_file = folder.as_deref().and_then(workspace::find_config);
+        let resolved = self.resolved(config_file.as_deref(), notices);
+        Profile { resolved, path }
+    }
+
+    fn defaults(&mut self) -> Arc<Resolved> {
+        Arc::clone(
+            self.defaults
+                .get_or_insert_with(|| Arc::new(Resolved::defaults())),
+        )
+    }
+
+    fn resolved(&mut self, file: Option<&Path>, notices: &mut Vec<Notice>) -> Arc<Resolved> {
+        let key = file.map(Path::to_path_buf);
+        if file.is_none() && self.client.is_none() {
+            return self.defaults();
+        }
+        if let Some(entry) = self.cache.get(&key)
+            && workspace::stamps(&entry.sources) == entry.stamps
+        {
+            if let Some(good) = &entry.good {
+                return Arc::clone(good);
+            }
+            if entry.error.is_some() {
+                return self.defaults();
+            }
+        }
+        let previous = self.cache.remove(&key);
+        let loaded = workspace::load(file, self.client.as_ref());
+        let entry = match loaded {
+            Ok(loaded) => {
+                notices.extend(warnings(&loaded.warnings));
+                if previous.as_ref().is_some_and(|p| p.error.is_some()) {
+                    notices.push(Notice {
+                        show: false,
+                        kind: MessageType::INFO,
+                        text: format!("reframe: configuration {} loaded again", describe(file)),
+                    });
+                }
+                Entry {
+                    good: Some(loaded.resolved),
+                    stamps: workspace::stamps(&loaded.sources),
+                    sources: loaded.sources,
+                    error: None,
+                }
+            }
+            Err(problems) => {
+                let text = problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let good = previous.as_ref().and_then(|p| p.good.clone());
+                let keeping = if good.is_some() {
+                    "keeping the last configuration that worked"
+                } else {
+                    "using the defaults"
+                };
+                if previous.as_ref().and_then(|p| p.error.as_deref()) != Some(text.as_str()) {
+                    notices.push(Notice {
+                        show: true,
+                        kind: MessageType::ERROR,
+                        text: format!("reframe: broken configuration ({keeping}):\n{text}"),
+                    });
+                }
+                // Watch what the broken configuration names, so fixing either reloads it.
+                let mut sources: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
+                if let Some(previous) = &previous {
+                    for source in &previous.sources {
+                        if !sources.contains(source) {
+                            sources.push(source.clone());
+                        }
+                    }
+                }
+                Entry {
+                    good,
+                    stamps: workspace::stamps(&sources),
+                    sources,
+                    error: Some(text),
+                }
+            }
+        };
+        let resolved = entry.good.clone();
+        self.cache.insert(key, entry);
+        resolved.unwrap_or_else(|| self.defaults())
+    }
+}
+
+fn describe(file: Option<&Path>) -> String {
+    match file {
+        Some(path) => path.display().to_string(),
+        None => config::CLIENT_ORIGIN.to_string(),
+    }
+}
+
+fn warnings(problems: &[config::Problem]) -> Vec<Notice> {
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let text = problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    vec![Notice {
+        show: true,
+        kind: MessageType::WARNING,
+        text: format!("reframe: configuration warnings:\n{text}"),
+    }]
+}
+
+fn supports_watching(caps: &ClientCapabilities) -> bool {
+    caps.workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false)
+}
+
+/// The registration of `workspace/didChangeWatchedFiles` for configuration files and
+/// markdown files (templates are markdown).
+pub fn watch_registration() -> Registration {
+    Registration {
+        id: "reframe-watch-configuration".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: Some(json!({
+            "watchers": [
+                { "globPattern": format!("**/{}", config::FILE_NAME) },
+                { "globPattern": "**/*.md" },
+            ]
+        })),
+    }
+}
+
+/// Resolves the configuration of every open document again (after the settings or a
+/// watched file changed). Gives the documents to re-analyse and the messages to send.
+pub(super) fn refresh_open_documents(state: &mut State) -> (Vec<Uri>, Vec<Notice>) {
+    let mut notices = Vec::new();
+    let uris: Vec<Uri> = state.documents.keys().cloned().collect();
+    for uri in &uris {
+        let profile = state.settings.profile_for(uri, &mut notices);
+        if let Some(open) = state.documents.get_mut(uri) {
+            open.profile = profile;
+        }
+    }
+    (uris, notices)
+}
+
+/// Sends configuration messages: each is logged, and shown when it says so.
+pub(super) async fn send(client: &Client, notices: Vec<Notice>) {
+    for notice in notices {
+        if notice.show {
+            client.show_message(notice.kind, &notice.text).await;
+        }
+        client.log_message(notice.kind, &notice.text).await;
+    }
+}
