@@ -14,13 +14,17 @@ use reframe::rules::RuleCode;
 use reframe::rules::phrases::PhraseRules;
 use reframe::template::Template;
 
+fn phrase_rules() -> &'static PhraseRules {
+    static RULES: std::sync::OnceLock<PhraseRules> = std::sync::OnceLock::new();
+    RULES.get_or_init(PhraseRules::builtin)
+}
+
 fn analyse(text: &str, template: &Template) -> Analysis {
     let config = Config::default();
-    let phrases = PhraseRules::builtin();
     let cx = Context {
         template,
         config: &config,
-        phrases: &phrases,
+        phrases: phrase_rules(),
     };
     analyze(&Document::new(text), &cx)
 }
@@ -260,4 +264,66 @@ fn insert_all_missing_sections_leaves_none_missing() {
     let positions: Vec<usize> = kept.iter().map(|k| after.find(k).expect("kept")).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]));
     assert!(after.starts_with("---\ntemplate: ops-writeup\n---\n\n## 1. Project Overview\n\n- **What You Did**: [Brief description]"), "{after}");
+}
+
+#[test]
+fn every_offered_rewrite_fixes_every_rows_bad_example() {
+    let template = Template::builtin();
+    let phrases = phrase_rules();
+    let mut offered = 0;
+    let mut report = String::new();
+    for row in phrases.rows() {
+        let head = "---\ntemplate: ops-writeup\n---\n## 1. Project Overview\n\n";
+        let text = format!("{head}{}\n", row.bad);
+        let before = analyse(&text, template);
+        let Some((index, finding)) = before
+            .findings
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.code == row.code && f.data["rule"] == row.id)
+        else {
+            panic!(
+                "row {} does not fire on its bad example in a write-up: {:?}",
+                row.id, row.bad
+            );
+        };
+        // The rewrites (not the "ignore" suppression, which the suppression tests cover).
+        let fixes: Vec<_> = actions(&text, &before, template, finding.range.clone())
+            .into_iter()
+            .filter(|a| a.fixes == Some(index) && !a.title.starts_with("Ignore"))
+            .collect();
+        assert!(!fixes.is_empty(), "row {}: no rewrite offered", row.id);
+        assert_eq!(
+            fixes.iter().filter(|a| a.preferred).count(),
+            usize::from(!fixes.is_empty()),
+            "row {}: exactly one preferred fix among {:?}",
+            row.id,
+            fixes
+                .iter()
+                .map(|a| (&a.title, a.preferred))
+                .collect::<Vec<_>>()
+        );
+        for action in fixes {
+            let (after, skipped) = apply_edits(&text, &action.edits);
+            assert_eq!(skipped, 0);
+            let fixed_line = after[head.len()..].trim_end();
+            let again = analyse(&after, template);
+            let start = head.len();
+            assert!(
+                !again.findings.iter().any(|f| f.code == row.code
+                    && f.range.start >= start
+                    && f.data["rule"] == row.id),
+                "row {}: “{}” left the finding: {fixed_line:?}",
+                row.id,
+                action.title
+            );
+            report.push_str(&format!(
+                "{:<22} {:?}\n    → {fixed_line:?}\n",
+                row.id, row.bad
+            ));
+            offered += 1;
+        }
+    }
+    println!("{report}");
+    assert!(offered >= 60, "only {offered} rewrites offered");
 }

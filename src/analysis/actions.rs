@@ -206,10 +206,58 @@ fn quick_fixes(
                     fixes: Some(index),
                 });
             }
+            if finding.code == RuleCode::PassiveVoice {
+                out.extend(passive_rewrites(text, finding, index));
+            }
+            if matches!(finding.code, RuleCode::Minimizer | RuleCode::Hedge) && out.is_empty() {
+                out.extend(frame_removals(text, finding, index));
+            }
+            if finding.code == RuleCode::WeakVerb && out.is_empty() {
+                // No verb fits every sentence ("handled", "helped out"): leave a prompt the
+                // placeholder rule keeps flagging until the writer names the action.
+                // Keep the subject when the flagged words start with it ("I'm involved in").
+                let first = flagged.split_whitespace().next().unwrap_or("");
+                let first = first.split(['\'', '\u{2019}']).next().unwrap_or("");
+                let subject = match first.to_lowercase().as_str() {
+                    "i" => "I ",
+                    "we" => {
+                        if first.starts_with('W') {
+                            "We "
+                        } else {
+                            "we "
+                        }
+                    }
+                    _ => "",
+                };
+                out.push(Action {
+                    title: format!(
+                        "Replace “{}” with a placeholder for what you did",
+                        flagged.trim()
+                    ),
+                    kind: ActionKind::QuickFix,
+                    edits: vec![Edit {
+                        range: finding.range.clone(),
+                        new_text: format!("{subject}[what you did]"),
+                    }],
+                    preferred: false,
+                    fixes: Some(index),
+                });
+            }
+            if finding.code == RuleCode::WeakVerb
+                && let Some(first) = out
+                    .iter()
+                    .find(|a| !a.title.starts_with("Reframe"))
+                    .cloned()
+                && let Some(action) = with_outcome(text, finding, first)
+            {
+                out.push(action);
+            }
             // The direct fix is the preferred one; the template's reframe is an alternative.
-            let first_direct = out.iter().position(|a| !a.title.starts_with("Reframe"));
-            if let Some(first) = first_direct.or(if out.is_empty() { None } else { Some(0) }) {
-                out[first].preferred = true;
+            if !out.iter().any(|a| a.preferred) {
+                let first_direct = out.iter().position(|a| !a.title.starts_with("Reframe"));
+                if let Some(first) = first_direct.or((!out.is_empty()).then_some(0)) {
+                    out[first].preferred = true;
+                }
             }
         }
         RuleCode::SectionHeading => {
@@ -244,6 +292,218 @@ fn quick_fixes(
         _ => {}
     }
     out
+}
+
+/// What a rewrite that needs an outcome inserts: the placeholder rule flags it until the
+/// writer says who benefited.
+pub const OUTCOME_PLACEHOLDER: &str = "so that [who benefited and how]";
+
+/// The byte range of the sentence around `range`: from after the previous sentence end (or
+/// line start) to before the next terminal punctuation (or line end).
+fn sentence_around(text: &str, range: &Range<usize>) -> Range<usize> {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[line_start..range.start]
+        .rfind(['.', '!', '?', ';'])
+        .map_or(line_start, |i| line_start + i + 1);
+    let start =
+        start + (text[start..range.start].len() - text[start..range.start].trim_start().len());
+    let end = text[range.end..]
+        .find(['.', '!', '?', ';', '\n', '\r'])
+        .map_or(text.len(), |i| range.end + i);
+    start..end
+}
+
+/// The action `first` plus an outcome placeholder at the end of the sentence ("I led the
+/// migration so that [who benefited and how].") — offered when the sentence states no
+/// outcome yet.
+fn with_outcome(text: &str, finding: &Finding, first: Action) -> Option<Action> {
+    let sentence = sentence_around(text, &finding.range);
+    let body = text.get(sentence.clone())?.to_lowercase();
+    if [
+        "so that", "so the", "so we", "which ", "enabling", "allowing", "to help",
+    ]
+    .iter()
+    .any(|w| body.contains(w))
+    {
+        return None;
+    }
+    let edit = first.edits.first()?.clone();
+    if edit.range.end > sentence.end {
+        return None;
+    }
+    let tail = text[edit.range.end..sentence.end].trim_end();
+    let insert_at = edit.range.end + tail.len();
+    let mut edits = vec![edit];
+    edits.push(Edit {
+        range: insert_at..insert_at,
+        new_text: format!(" {OUTCOME_PLACEHOLDER}"),
+    });
+    Some(Action {
+        title: format!("{} and add the outcome", first.title),
+        kind: ActionKind::QuickFix,
+        edits,
+        preferred: false,
+        fixes: first.fixes,
+    })
+}
+
+/// Removals of a hedging or shrinking frame that has no word-level rewrite: the phrase and
+/// its comma ("To some extent, the migration…" → "The migration…"; "It was nothing fancy,
+/// a script" → "It was a script"), or the whole opening clause that holds it ("I'm not sure
+/// it was the right call, but we went with Consul" → "We went with Consul").
+fn frame_removals(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
+    let mut out = Vec::new();
+    let flagged = text.get(finding.range.clone()).unwrap_or("").trim();
+    let sentence = sentence_around(text, &finding.range);
+    let Some(comma) = text[finding.range.end..sentence.end].find(',') else {
+        return out;
+    };
+    let comma = finding.range.end + comma;
+    let after_comma = comma + 1 + (text[comma + 1..].len() - text[comma + 1..].trim_start().len());
+    // Skip a conjunction that would be left dangling ("…, but we went").
+    let rest = &text[after_comma..sentence.end];
+    let conjunction = ["but ", "and ", "so "]
+        .iter()
+        .find(|c| rest.len() > c.len() && rest[..c.len()].eq_ignore_ascii_case(c))
+        .map_or(0, |c| c.len());
+    let next = after_comma + conjunction;
+    let before = text[sentence.start..finding.range.start].trim();
+    let recased = |from: usize| -> String {
+        let word_end = text[from..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |i| from + i);
+        let word = &text[from..word_end];
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    };
+    let phrase_only = comma == finding.range.end
+        && (before.is_empty()
+            || ["was", "is", "were", "are"]
+                .iter()
+                .any(|v| before.ends_with(v)));
+    if phrase_only {
+        let (edit, title) = if before.is_empty() {
+            let word_end = text[after_comma..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(text.len(), |i| after_comma + i);
+            (
+                Edit {
+                    range: sentence.start..word_end,
+                    new_text: recased(after_comma),
+                },
+                format!("Remove “{flagged},”"),
+            )
+        } else {
+            (
+                Edit {
+                    range: finding.range.start..after_comma,
+                    new_text: String::new(),
+                },
+                format!("Remove “{flagged},”"),
+            )
+        };
+        out.push(Action {
+            title,
+            kind: ActionKind::QuickFix,
+            edits: vec![edit],
+            preferred: true,
+            fixes: Some(index),
+        });
+    } else if next < sentence.end {
+        let word_end = text[next..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |i| next + i);
+        let clause = text[sentence.start..comma].trim();
+        out.push(Action {
+            title: format!("Remove the opening clause “{clause},”"),
+            kind: ActionKind::QuickFix,
+            edits: vec![Edit {
+                range: sentence.start..word_end,
+                new_text: recased(next),
+            }],
+            preferred: true,
+            fixes: Some(index),
+        });
+    }
+    out
+}
+
+/// Active rewrites of a passive that hides who acted: "The pipeline was deployed last
+/// year" → "I deployed the pipeline last year" (and "We …"), or naming the actor in place
+/// ("was deployed by [who]").
+fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
+    let mut out = Vec::new();
+    let flagged = text.get(finding.range.clone()).unwrap_or("");
+    // The flagged words are a form of "be" (or "got") and the participle, last.
+    let Some(participle) = flagged.split_whitespace().last() else {
+        return out;
+    };
+    if flagged.split_whitespace().count() < 2 {
+        return out;
+    }
+    let sentence = sentence_around(text, &finding.range);
+    let subject = text[sentence.start..finding.range.start].trim();
+    let simple_subject = !subject.is_empty()
+        && subject.split_whitespace().count() <= 6
+        && !subject.contains([',', ':', '(', ')', '"', '`', '*', '[', ']']);
+    if simple_subject && let Some(past) = crate::rules::phrases::past_of_participle(participle) {
+        let object = lowercase_article(subject);
+        for who in ["I", "We"] {
+            out.push(Action {
+                title: format!("Rewrite as “{who} {past} {object}”"),
+                kind: ActionKind::QuickFix,
+                edits: vec![Edit {
+                    range: sentence.start..finding.range.end,
+                    new_text: format!("{who} {past} {object}"),
+                }],
+                preferred: who == "I",
+                fixes: Some(index),
+            });
+        }
+    }
+    out.push(Action {
+        title: "Name who did it (“by [who]”)".to_string(),
+        kind: ActionKind::QuickFix,
+        edits: vec![Edit {
+            range: finding.range.end..finding.range.end,
+            new_text: " by [who]".to_string(),
+        }],
+        preferred: out.is_empty(),
+        fixes: Some(index),
+    });
+    out
+}
+
+/// A sentence-initial subject as an object: "The pipeline" → "the pipeline"; proper nouns
+/// and acronyms ("Jenkins", "CI") keep their case.
+fn lowercase_article(subject: &str) -> String {
+    let first = subject.split_whitespace().next().unwrap_or("");
+    if matches!(
+        first,
+        "The"
+            | "A"
+            | "An"
+            | "Our"
+            | "My"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "All"
+            | "Each"
+            | "Every"
+    ) {
+        let mut chars = subject.chars();
+        chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        subject.to_string()
+    }
 }
 
 /// The range a wording finding's replacements apply to (the flagged words, widened as the

@@ -292,11 +292,7 @@ impl PhraseRules {
         let mut rows = Vec::with_capacity(specs.len());
         let mut errors = Vec::new();
         for spec in specs {
-            let t0 = std::time::Instant::now();
-            let id = spec.id.clone();
-            let r = compile(spec);
-            eprintln!("{:?} {}", t0.elapsed(), id);
-            match r {
+            match compile(spec) {
                 Ok(row) => rows.push(row),
                 Err(e) => errors.push(e),
             }
@@ -412,6 +408,12 @@ fn ascii_boundaries(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// The simple past of a past participle ("taken" → "took", "deployed" → "deployed"), for
+/// rewriting a passive as an active sentence; `None` for "been".
+pub fn past_of_participle(word: &str) -> Option<String> {
+    words::past_of_participle(word)
 }
 
 /// Scans one block of prose and returns the phrase hits, sorted by start.

@@ -585,7 +585,8 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“all I did was” shrinks your work: say what you did and what it changed",
         bad: "All I did was add a cache in front of the config service.",
         good: "I added a cache in front of the config service.",
-        pattern: r"\ball\s+(?:I|we)\s+did\s+was\b",
+        pattern: r"\b(?P<hit>all\s+(?P<who>I|we)\s+did\s+was\s+(?:to\s+)?(?P<v>{base-verb}))\b",
+        replace: &["$who {past:v}"],
         ..E
     },
     // ---------------------------------------------------------------- hedge
