@@ -476,9 +476,17 @@ struct Colours {
 impl Colours {
     /// Colour only when stdout is a terminal and `NO_COLOR` is unset or empty.
     fn for_stdout() -> Colours {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Colours::decide(
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
+
+    /// The rule of <https://no-color.org>: any non-empty `NO_COLOR` turns colour off.
+    fn decide(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> Colours {
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
         Colours {
-            on: std::io::stdout().is_terminal() && !no_color,
+            on: terminal && !no_color,
         }
     }
 
@@ -1046,6 +1054,21 @@ mod tests {
         assert_eq!(
             bare,
             "---\ntemplate: pm\ndate: 2026-01-02\n---\n## A\n\n## B\n"
+        );
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(Colours::decide(true, None).on);
+        assert!(Colours::decide(true, Some(OsStr::new(""))).on);
+        assert!(!Colours::decide(true, Some(OsStr::new("1"))).on);
+        assert!(!Colours::decide(false, None).on);
+        let on = Colours::decide(true, None);
+        assert_eq!(on.severity(Severity::Warning), "\x1b[1;33mwarning\x1b[0m");
+        assert_eq!(
+            Colours::decide(false, None).severity(Severity::Warning),
+            "warning"
         );
     }
 

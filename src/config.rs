@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 
@@ -340,7 +340,7 @@ impl Settings {
                 "writeups" => {
                     if let Some(globs) = self.strings("writeups", item, report) {
                         for glob in &globs {
-                            if let Err(err) = Glob::new(glob) {
+                            if let Err(err) = compile_glob(glob) {
                                 report.errors.push(self.problem(
                                     item.line,
                                     format!(
@@ -576,6 +576,12 @@ pub fn template_path<'a>(
     })
 }
 
+/// Compiles a write-up glob: `*` and `?` stay within one path component, `**` crosses
+/// folders.
+fn compile_glob(glob: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(glob).literal_separator(true).build()
+}
+
 /// The write-up globs of one layer, compiled, with the folder they are relative to.
 #[derive(Clone, Debug)]
 struct Writeups {
@@ -717,7 +723,7 @@ pub fn resolve(layers: &[&Settings], template: Template, report: &mut Report) ->
         let mut builder = GlobSetBuilder::new();
         for glob in &setting.value {
             // Invalid globs were reported when the layer was read.
-            if let Ok(glob) = Glob::new(glob) {
+            if let Ok(glob) = compile_glob(glob) {
                 builder.add(glob);
             }
         }

@@ -143,6 +143,10 @@ fn writeups_key_makes_matching_documents_writeups() {
     let outside = Path::new("/project/docs/notes.md");
     assert!(resolved.is_listed_writeup(inside));
     assert!(!resolved.is_listed_writeup(outside));
+    // `*` stays within a folder; `**` crosses folders.
+    let (shallow, _) = resolve_toml("writeups = [\"notes/*.md\"]\n");
+    assert!(shallow.is_listed_writeup(Path::new("/project/notes/a.md")));
+    assert!(!shallow.is_listed_writeup(Path::new("/project/notes/old/a.md")));
     assert!(analyse(&resolved, Some(inside), readme).is_writeup);
     assert!(!codes(&analyse(&resolved, Some(inside), readme)).is_empty());
     let other = analyse(&resolved, Some(outside), readme);
