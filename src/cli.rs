@@ -321,8 +321,10 @@ fn fix_text(text: &str, resolved: &Resolved, path: Option<&Path>) -> (String, us
 }
 
 /// Replaces `path`'s contents by writing a temporary file beside it and renaming it over
-/// the original, so a reader never sees a half-written file. Keeps the permissions.
+/// the original, so a reader never sees a half-written file. Keeps the permissions; a
+/// symbolic link is followed, so the link stays a link.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

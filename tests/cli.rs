@@ -297,6 +297,28 @@ fn fix_applies_the_safe_fixes_atomically() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
 }
 
+#[cfg(unix)]
+#[test]
+fn fix_through_a_symbolic_link_keeps_the_link() {
+    let scratch = Scratch::new("fix-link");
+    let original = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let target = scratch.write("real/writeup.md", &original);
+    let link = scratch.0.join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    reframe(&["check", "--fix", link.to_str().unwrap()]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        !std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("I just set up")
+    );
+}
+
 #[test]
 fn fix_on_stdin_prints_the_fixed_text() {
     let output = reframe_with_stdin(

@@ -165,6 +165,25 @@ fn client_settings_apply_under_the_file() {
         "back to the default"
     );
 
+    // Settings that cannot be used are shown as an error and change nothing.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"reframe": {"rules": {"hedge": "loud"}}}}),
+    );
+    let shown = server.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 1);
+    let text = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("LSP settings: `rules.hedge` = \"loud\""),
+        "{text}"
+    );
+    let diagnostics = server.diagnostics(&uri(&path), 1);
+    assert_eq!(
+        severity(&diagnostics, "weak-verb"),
+        None,
+        "the last good settings stay"
+    );
+
     // A file in the folder wins over the client's settings, key by key.
     std::fs::write(
         scratch.0.join(".reframe.toml"),
