@@ -48,7 +48,7 @@ fn so_that_offers_the_templates_outcomes() {
 fn no_completion_noise_in_prose_code_or_front_matter() {
     for marker_text in [
         format!("{HEAD}- **Your Role**: I owned the$0 rollout.\n"),
-        format!("---\ntemplate: ops-$0writeup\n---\n## 1. Project Overview\n"),
+        "---\ntemplate: ops-$0writeup\n---\n## 1. Project Overview\n".to_string(),
         format!("{HEAD}\nPlain paragraph $0here.\n"),
     ] {
         let (text, offset) = at(&marker_text, "$0");
