@@ -178,13 +178,30 @@ try {
   log(`problems after the fix: ${after[0]}`);
   await snap("after-fix");
 
-  step = "point reframe.server.path at a missing binary";
-  // Through the workspace's settings: VS Code watches the folder and restarts reframe.
-  mkdirSync(join(env.E2E_WORKSPACE, ".vscode"), { recursive: true });
-  writeFileSync(
-    join(env.E2E_WORKSPACE, ".vscode", "settings.json"),
-    JSON.stringify({ "reframe.server.path": "/nonexistent/reframe" }),
+  // Settings are changed through the workspace's .vscode/settings.json, which VS Code
+  // watches (code-server does not pick up edits to the user settings file).
+  const workspaceSettings = (settings) => {
+    mkdirSync(join(env.E2E_WORKSPACE, ".vscode"), { recursive: true });
+    writeFileSync(join(env.E2E_WORKSPACE, ".vscode", "settings.json"), JSON.stringify(settings));
+  };
+
+  step = "turn the hedge rule off in the settings";
+  check(
+    after.some((row) => row.includes("reframe hedge [Ln 32,")),
+    `no hedge problem to turn off:\n  ${after.join("\n  ")}`,
   );
+  workspaceSettings({ "reframe.rules.hedge": "off" });
+  const withoutHedges = await waitForProblems(
+    (rows) => rows.length > 0 && !rows.some((row) => row.includes("reframe hedge ")),
+    '"reframe.rules.hedge": "off" did not remove the hedge problems: the extension sends ' +
+      "it as workspace/didChangeConfiguration {reframe: {rules: {hedge: \"off\"}}}; " +
+      "the server does not apply it yet",
+  );
+  log(`hedge rule off: ${withoutHedges[0]}`);
+
+  step = "point reframe.server.path at a missing binary";
+  // Changing reframe.server.* restarts the server, which is now not found.
+  workspaceSettings({ "reframe.rules.hedge": "off", "reframe.server.path": "/nonexistent/reframe" });
   const toast = page.locator(".notification-toast", { hasText: "cargo install --path ." });
   await toast.waitFor({ timeout: 20000 });
   const message = normalise(await toast.locator(".notification-list-item-message").innerText());

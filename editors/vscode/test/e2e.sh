@@ -2,8 +2,9 @@
 # End-to-end test of the packaged extension in a real VS Code: installs reframe.vsix into
 # code-server 4.100.3 and drives it in headless Debian Chromium with playwright-core
 # (test/e2e.mjs): problems listed with source reframe, a quick fix applied from the
-# lightbulb menu, the text changed, the finding gone, the "server not found" notification,
-# and a screenshot saved to images/screenshot.png for the README.
+# lightbulb menu, the text changed, the finding gone, a rule turned off from the settings,
+# the "server not found" notification, and a screenshot saved to images/screenshot.png for
+# the README.
 #
 # Needs: `npm ci && npm run package` done in editors/vscode, and a built reframe binary
 # ($REFRAME_BIN, default target/debug/reframe). Installs code-server and Chromium itself
