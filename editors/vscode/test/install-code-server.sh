@@ -13,6 +13,11 @@ root=${1:?usage: install-code-server.sh DIR}
 dest="$root/code-server-$version"
 marker="$dest/.reframe-install-complete"
 
+# One install at a time into the same folder (CI runs and developers may share it).
+mkdir -p "$root"
+exec 9> "$root/.install.lock"
+flock 9
+
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v rg >/dev/null || need_apt+=(ripgrep)
@@ -31,7 +36,6 @@ if [ -f "$marker" ]; then
 fi
 
 rm -rf "$dest"
-mkdir -p "$root"
 work=$(mktemp -d "$root/.install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "code-server@$version" >/dev/null && tar xzf "code-server-$version.tgz")
