@@ -676,6 +676,9 @@ fn rule_description(code: RuleCode) -> &'static str {
         RuleCode::Minimizer => "Words that shrink your own work (just, simply, only)",
         RuleCode::Hedge => "Hedges (I think, maybe, probably, kind of)",
         RuleCode::PassiveVoice => "A passive that hides who acted",
+        RuleCode::ImpactEvidence => {
+            "An impact bullet claiming an outcome with neither a figure nor a before/after"
+        }
         RuleCode::Custom(_) => "A phrase rule from the configuration",
     }
 }

@@ -126,7 +126,7 @@ fn sarif_output_has_the_required_fields() {
     let driver = &runs[0]["tool"]["driver"];
     assert_eq!(driver["name"], "reframe");
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 12);
+    assert_eq!(rules.len(), 13);
     for rule in rules {
         assert!(rule["id"].is_string());
         assert!(rule["shortDescription"]["text"].is_string());

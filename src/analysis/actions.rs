@@ -274,6 +274,26 @@ fn quick_fixes(
                 });
             }
         }
+        RuleCode::ImpactEvidence => {
+            // Append a before/after skeleton to the bullet; its placeholders stay flagged
+            // until the writer fills them.
+            let at = finding.data["appendAt"]
+                .as_u64()
+                .and_then(|a| usize::try_from(a).ok())
+                .filter(|&a| a <= text.len() && text.is_char_boundary(a));
+            if let Some(at) = at {
+                out.push(Action {
+                    title: "Add a “Before: … After: …” skeleton".to_string(),
+                    kind: ActionKind::QuickFix,
+                    edits: vec![Edit {
+                        range: at..at,
+                        new_text: super::impact::skeleton_insertion(text, at),
+                    }],
+                    preferred: true,
+                    fixes: Some(index),
+                });
+            }
+        }
         RuleCode::MissingSection => {
             let wanted = finding.data["section"].as_str().unwrap_or("");
             if let Some((_, edit)) = missing_section_edits(text, analysis, template)

@@ -82,7 +82,9 @@ pub fn complete(
         return headings(analysis, template, line_start..line_end, line);
     }
     if regex(&BULLET, r"^\s*[-*+][ \t]+(?:\*{0,2}[^*:]*)?$").is_some_and(|re| re.is_match(before)) {
-        return fields(analysis, template, offset, line_start..line_end, line);
+        let mut items = fields(analysis, template, offset, line_start..line_end, line);
+        super::skills::refine_completions(text, analysis, template, offset, &mut items);
+        return items;
     }
     if let Some(caps) = regex(
         &SO_THAT,

@@ -21,15 +21,21 @@ pub fn hover(
     }
     let inside = |r: &Range<usize>| r.start <= offset && offset <= r.end;
     // A flagged phrase or a placeholder under the cursor.
-    if let Some(finding) = analysis
-        .findings
-        .iter()
-        .find(|f| inside(&f.range) && (f.code.is_phrase_rule() || f.code == RuleCode::Placeholder))
-    {
+    if let Some(finding) = analysis.findings.iter().find(|f| {
+        inside(&f.range)
+            && (f.code.is_phrase_rule()
+                || matches!(f.code, RuleCode::Placeholder | RuleCode::ImpactEvidence))
+    }) {
         return Some((
             finding.range.clone(),
             finding_hover(text, finding, template),
         ));
+    }
+    // The write-up's title: its readiness.
+    if let Some(range) = super::readiness::title_at(analysis, offset)
+        && let Some(readiness) = super::readiness::readiness(text, analysis, template)
+    {
+        return Some((range, readiness.markdown()));
     }
     // A field label.
     if let Some(field) = analysis
@@ -66,10 +72,16 @@ pub fn hover(
         .iter()
         .enumerate()
         .find(|(i, _)| analysis.sections[*i].headings.first() == Some(&h))?;
-    Some((
-        heading.range.clone(),
-        section_hover(analysis, template, index, section),
-    ))
+    let mut markdown = section_hover(analysis, template, index, section);
+    let asked = super::questions::questions(text, analysis, template);
+    let here = super::questions::for_section(&asked, index);
+    if !here.is_empty() {
+        markdown.push_str("\n\nAn interviewer may ask:");
+        for question in here {
+            let _ = write!(markdown, "\n- {}", question.text);
+        }
+    }
+    Some((heading.range.clone(), markdown))
 }
 
 fn finding_hover(text: &str, finding: &super::Finding, template: &Template) -> String {

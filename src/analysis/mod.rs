@@ -7,9 +7,14 @@
 pub mod actions;
 pub mod completion;
 pub mod hover;
+pub mod impact;
 pub mod model;
 pub mod outline;
+pub mod questions;
+pub mod readiness;
+pub mod roles;
 mod sections;
+pub mod skills;
 pub mod suppress;
 
 use std::ops::Range;
@@ -92,6 +97,7 @@ pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
     check_fields(&model, text, cx.template, &owner, &mut out);
     check_placeholders(&model, cx.template, &owner, &mut out);
     check_prose(&model, text, cx, &owner, &mut out);
+    impact::check(&model, text, cx.template, &sections, &mut out);
     let mut findings = out.items;
     findings.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))

@@ -125,6 +125,8 @@ pub enum SymbolKind {
     Heading,
     /// A field (`- **Label**: …`).
     Field,
+    /// The write-up itself: its title, with the readiness in `detail`.
+    Document,
 }
 
 /// One entry of the outline.

@@ -3,7 +3,9 @@
 //! Every finding carries a [`RuleCode`]; codes are stable strings (they appear in
 //! configuration, suppression comments, JSON output and LSP `Diagnostic.code`).
 
+pub mod evidence;
 pub mod phrases;
+pub mod tools;
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -26,6 +28,8 @@ pub enum RuleCode {
     Minimizer,
     Hedge,
     PassiveVoice,
+    /// An impact bullet that claims an outcome with neither a figure nor a contrast.
+    ImpactEvidence,
     /// A code that a configured phrase rule introduced (see [`RuleCode::custom`]).
     Custom(CustomCode),
 }
@@ -59,7 +63,7 @@ fn intern(name: &str) -> &'static str {
 }
 
 impl RuleCode {
-    pub const ALL: [RuleCode; 12] = [
+    pub const ALL: [RuleCode; 13] = [
         RuleCode::Placeholder,
         RuleCode::TemplatePrompt,
         RuleCode::EmptyField,
@@ -72,6 +76,7 @@ impl RuleCode {
         RuleCode::Minimizer,
         RuleCode::Hedge,
         RuleCode::PassiveVoice,
+        RuleCode::ImpactEvidence,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +93,7 @@ impl RuleCode {
             RuleCode::Minimizer => "minimizer",
             RuleCode::Hedge => "hedge",
             RuleCode::PassiveVoice => "passive-voice",
+            RuleCode::ImpactEvidence => "impact-evidence",
             RuleCode::Custom(code) => code.as_str(),
         }
     }
@@ -131,9 +137,10 @@ impl RuleCode {
             | RuleCode::Minimizer
             | RuleCode::Hedge
             | RuleCode::Custom(_) => Severity::Information,
-            RuleCode::SectionHeading | RuleCode::SectionOrder | RuleCode::PassiveVoice => {
-                Severity::Hint
-            }
+            RuleCode::SectionHeading
+            | RuleCode::SectionOrder
+            | RuleCode::PassiveVoice
+            | RuleCode::ImpactEvidence => Severity::Hint,
         }
     }
 

@@ -89,6 +89,7 @@ fn symbol(open: &OpenDocument, state: &State, s: &Symbol) -> DocumentSymbol {
             outline::SymbolKind::Section => SymbolKind::MODULE,
             outline::SymbolKind::Heading => SymbolKind::STRING,
             outline::SymbolKind::Field => SymbolKind::FIELD,
+            outline::SymbolKind::Document => SymbolKind::FILE,
         },
         tags: None,
         deprecated: None,
