@@ -61,6 +61,22 @@ pub enum Command {
         /// `.reframe.toml` from each document's folder upward.
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Print one row per write-up instead of the findings: its readiness and what it
+        /// is made of, most ready first (with `--format json`, as JSON).
+        #[arg(long)]
+        summary: bool,
+    },
+    /// Print the follow-up questions an interviewer is likely to ask about write-ups.
+    Questions {
+        /// Files, directories, or `-` to read one document from stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = QuestionsFormat::Markdown)]
+        format: QuestionsFormat,
+        /// Use this configuration file for every document.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Start a new write-up from the template.
     New {
@@ -83,6 +99,14 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::warning file=…::…`).
     Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QuestionsFormat {
+    /// A markdown list per file, grouped by what the questions probe.
+    Markdown,
+    /// `[{"path": …, "writeup": true, "questions": [{"kind", "question", "section", "range"}…]}]`.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,13 +140,20 @@ pub fn run(cli: Cli) -> ExitCode {
             fail_on,
             fix,
             config,
+            summary,
         } => check(&CheckOptions {
             paths,
             format,
             fail_on,
             fix,
             config,
+            summary,
         }),
+        Command::Questions {
+            paths,
+            format,
+            config,
+        } => crate::cli_interview::run(&paths, format, config),
         Command::New { file, template } => new_writeup(&file, template.as_deref()),
     }
 }
@@ -151,24 +182,25 @@ struct CheckOptions {
     fail_on: FailOn,
     fix: bool,
     config: Option<PathBuf>,
+    summary: bool,
 }
 
 /// Where a checked document came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Input {
+pub(crate) enum Input {
     File(PathBuf),
     Stdin,
 }
 
 impl Input {
-    fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         match self {
             Input::File(path) => path.display().to_string(),
             Input::Stdin => "<stdin>".to_string(),
         }
     }
 
-    fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             Input::File(path) => Some(path),
             Input::Stdin => None,
@@ -178,7 +210,7 @@ impl Input {
 
 /// Collects the documents named by `paths` (directories walked, sorted, hidden folders
 /// skipped; `-` is stdin). Errors name the path.
-fn collect_inputs(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<Input> {
+pub(crate) fn collect_inputs(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -229,16 +261,20 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
 }
 
 /// Loads configurations, once per configuration file.
-struct Configs {
+pub(crate) struct Configs {
     /// `--config`: one configuration for every document.
-    fixed: Option<PathBuf>,
-    cache: HashMap<Option<PathBuf>, Option<Arc<Resolved>>>,
+    pub(crate) fixed: Option<PathBuf>,
+    pub(crate) cache: HashMap<Option<PathBuf>, Option<Arc<Resolved>>>,
 }
 
 impl Configs {
     /// The configuration for a document, or `None` when it is broken (its problems are
     /// printed once, on first use).
-    fn for_input(&mut self, input: &Input, errors: &mut Vec<String>) -> Option<Arc<Resolved>> {
+    pub(crate) fn for_input(
+        &mut self,
+        input: &Input,
+        errors: &mut Vec<String>,
+    ) -> Option<Arc<Resolved>> {
         let file = match &self.fixed {
             Some(path) => Some(path.clone()),
             None => {
@@ -281,7 +317,7 @@ struct Checked {
     fixed: usize,
 }
 
-fn read_input(input: &Input) -> Result<String, String> {
+pub(crate) fn read_input(input: &Input) -> Result<String, String> {
     let bytes = match input {
         Input::File(path) => {
             std::fs::read(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?
@@ -441,6 +477,17 @@ fn write_report(
     checked: &[Checked],
     options: &CheckOptions,
 ) -> std::io::Result<()> {
+    if options.summary {
+        let rows = crate::cli_interview::summary_rows(
+            checked
+                .iter()
+                .map(|c| (c.input.display(), &c.doc, &c.analysis, c.template.as_ref())),
+        );
+        return match options.format {
+            Format::Json => crate::cli_interview::write_summary_json(out, &rows),
+            _ => crate::cli_interview::write_summary_table(out, &rows),
+        };
+    }
     match options.format {
         Format::Human => {
             let colour = Colours::for_stdout();
@@ -579,7 +626,10 @@ fn summary_line(c: &Checked, colour: Colours) -> String {
         1 => "1 placeholder left".to_string(),
         n => format!("{n} placeholders left"),
     };
-    format!("{path}: {findings} — {present}/{total} sections, {left}{fixed}")
+    let readiness = analysis::readiness::readiness(&c.doc.text(), &c.analysis, &c.template)
+        .map(|r| format!(" — {}", r.summary()))
+        .unwrap_or_default();
+    format!("{path}: {findings} — {present}/{total} sections, {left}{readiness}{fixed}")
 }
 
 /// How many of the template's sections to fill (guidance-only ones aside) the write-up

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod cli;
+mod cli_interview;
 pub mod config;
 pub mod document;
 pub mod rules;

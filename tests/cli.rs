@@ -88,7 +88,7 @@ fn human_output_ends_with_a_summary_per_file_and_has_no_colour_when_piped() {
     let n = lines.len();
     assert_eq!(
         lines[n - 2],
-        "examples/ci-migration.md: 5 warnings, 7 information, 4 hints — 8/8 sections, 2 placeholders left"
+        "examples/ci-migration.md: 5 warnings, 7 information, 4 hints — 8/8 sections, 2 placeholders left — readiness 58/100"
     );
     assert_eq!(
         lines[n - 1],

@@ -251,6 +251,8 @@ fn outline_hover_folding_and_inlay_hints() {
     assert_eq!(
         names,
         [
+            // The write-up's own entry (its front-matter title) carries the readiness.
+            "Moving deployments from Jenkins to GitHub Actions",
             "1. Project Overview",
             "2. The Problem/Need",
             "3. What You Built/Implemented",
@@ -261,9 +263,10 @@ fn outline_hover_folding_and_inlay_hints() {
             "9. Skills Demonstrated"
         ]
     );
-    assert_eq!(symbols[0]["detail"], "2/3 fields · 1 placeholder");
-    assert_eq!(symbols[2]["detail"], "2/3 fields");
-    let fields: Vec<&str> = symbols[0]["children"]
+    assert_eq!(symbols[0]["detail"], "readiness 58/100");
+    assert_eq!(symbols[1]["detail"], "2/3 fields · 1 placeholder");
+    assert_eq!(symbols[3]["detail"], "2/3 fields");
+    let fields: Vec<&str> = symbols[1]["children"]
         .as_array()
         .map(|c| c.iter().filter_map(|f| f["name"].as_str()).collect())
         .unwrap_or_default();

@@ -2,18 +2,18 @@
 //! to a byte offset, asks the analysis, and converts the answer back.
 
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
-    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, Documentation, FoldingRange,
-    FoldingRangeKind, FoldingRangeParams, Hover, HoverContents, HoverParams, InlayHint,
-    InlayHintLabel, InlayHintParams, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind,
-    TextEdit, Uri,
+    CodeLens, CodeLensParams, Command, CompletionItem, CompletionItemKind, CompletionParams,
+    CompletionResponse, CompletionTextEdit, DocumentSymbol, DocumentSymbolParams,
+    DocumentSymbolResponse, Documentation, FoldingRange, FoldingRangeKind, FoldingRangeParams,
+    Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel, InlayHintParams,
+    InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind, TextEdit, Uri,
 };
 
 use super::{OpenDocument, State, convert};
 use crate::analysis::completion::{CompletionKind, complete};
 use crate::analysis::hover::hover as hover_at;
 use crate::analysis::outline::{self, Symbol};
-use crate::analysis::{self, Analysis};
+use crate::analysis::{self, Analysis, questions, readiness};
 
 /// Analyses an open document with its own configuration.
 fn analyse(open: &OpenDocument, text: &str) -> Analysis {
@@ -104,8 +104,11 @@ pub fn document_symbols(
     state: &State,
     params: &DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
-    let (open, _, analysis) = document(state, &params.text_document.uri)?;
-    let symbols = outline::outline(&analysis, open.profile.template());
+    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+    let mut symbols = outline::outline(&analysis, open.profile.template());
+    if let Some(r) = readiness::readiness(&text, &analysis, open.profile.template()) {
+        readiness::decorate_outline(&mut symbols, &analysis, &r);
+    }
     Some(DocumentSymbolResponse::Nested(
         symbols.iter().map(|s| symbol(open, state, s)).collect(),
     ))
@@ -134,10 +137,16 @@ pub fn folding_ranges(state: &State, params: &FoldingRangeParams) -> Option<Vec<
 }
 
 pub fn inlay_hints(state: &State, params: &InlayHintParams) -> Option<Vec<InlayHint>> {
-    let (open, _, analysis) = document(state, &params.text_document.uri)?;
+    let (open, text, analysis) = document(state, &params.text_document.uri)?;
     if !analysis.is_writeup {
         return Some(Vec::new());
     }
+    // Without code lenses, the follow-up questions come as hints (after the progress).
+    let questions = if state.client.code_lens {
+        Vec::new()
+    } else {
+        question_hints(open, state, &text, &analysis)
+    };
     let hints = outline::progress(&analysis, open.profile.template())
         .into_iter()
         .filter_map(|p| {
@@ -154,10 +163,82 @@ pub fn inlay_hints(state: &State, params: &InlayHintParams) -> Option<Vec<InlayH
                 data: None,
             })
         })
+        .chain(questions)
         .filter(|h| {
             let line = h.position.line;
             params.range.start.line <= line && line <= params.range.end.line
         })
         .collect();
     Some(hints)
+}
+
+/// Lenses shown above one heading at most; the rest are named in one more lens.
+const MAX_LENSES: usize = 4;
+
+/// Code lenses: the follow-up questions above the headings of the sections that ask for
+/// decisions or list the interviewer's questions (plain titles, no command to run).
+pub fn code_lenses(state: &State, params: &CodeLensParams) -> Option<Vec<CodeLens>> {
+    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+    let asked = questions::questions(&text, &analysis, open.profile.template());
+    let mut lenses = Vec::new();
+    for (heading, here) in questions::placed(&asked, &analysis) {
+        let range = convert::range(&open.doc, heading, state.encoding);
+        let mut titles: Vec<String> = here
+            .iter()
+            .take(MAX_LENSES)
+            .map(|q| format!("Q: {}", q.text))
+            .collect();
+        if here.len() > MAX_LENSES {
+            titles.push(format!(
+                "+{} more questions (hover the heading)",
+                here.len() - MAX_LENSES
+            ));
+        }
+        lenses.extend(titles.into_iter().map(|title| CodeLens {
+            range,
+            command: Some(Command {
+                title,
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        }));
+    }
+    Some(lenses)
+}
+
+/// For clients without code lenses: one inlay hint per heading with questions, naming the
+/// first and listing all in its tooltip.
+fn question_hints(
+    open: &OpenDocument,
+    state: &State,
+    text: &str,
+    analysis: &Analysis,
+) -> Vec<InlayHint> {
+    let asked = questions::questions(text, analysis, open.profile.template());
+    questions::placed(&asked, analysis)
+        .into_iter()
+        .filter_map(|(heading, here)| {
+            let first = here.first()?;
+            let more = match here.len() {
+                1 => String::new(),
+                n => format!(" (+{} more)", n - 1),
+            };
+            let list: Vec<String> = here.iter().map(|q| format!("- {}", q.text)).collect();
+            let position = open.doc.byte_to_position(heading.end, state.encoding);
+            Some(InlayHint {
+                position: convert::position(position),
+                label: InlayHintLabel::String(format!("Q: {}{more}", first.text)),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(InlayHintTooltip::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: format!("An interviewer may ask:\n\n{}", list.join("\n")),
+                })),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+        })
+        .collect()
 }
