@@ -450,3 +450,108 @@ fn skills_completion_offers_what_the_write_up_shows() {
         "{doc}"
     );
 }
+
+#[test]
+fn the_outline_root_and_the_title_hover_carry_the_readiness() {
+    use reframe::analysis::hover::hover;
+    use reframe::analysis::outline::{SymbolKind, outline};
+    use reframe::analysis::readiness::decorate_outline;
+    // A `# Title` above the sections is the root: the readiness goes in its detail.
+    let text = read("tests/fixtures/readiness/promotion/packet.md");
+    let template = fixture_template(&text);
+    let analysis = analyse(&text, &template);
+    let r = readiness(&text, &analysis, &template).unwrap();
+    let mut symbols = outline(&analysis, &template);
+    decorate_outline(&mut symbols, &analysis, &r);
+    assert_eq!(symbols.len(), 1);
+    assert_eq!(symbols[0].name, "Promotion packet");
+    assert_eq!(
+        symbols[0].detail.as_deref(),
+        Some(format!("readiness {}/100", r.score).as_str())
+    );
+    let at = text.find("# Promotion packet").unwrap() + 3;
+    let (_, markdown) = hover(&text, &analysis, &template, at).unwrap();
+    assert!(markdown.starts_with("**Readiness:"), "{markdown}");
+    // Without a title heading: a first entry named by the front matter's title.
+    let text = example();
+    let template = Template::builtin();
+    let analysis = analyse(&text, template);
+    let r = readiness(&text, &analysis, template).unwrap();
+    let mut symbols = outline(&analysis, template);
+    let before = symbols.len();
+    decorate_outline(&mut symbols, &analysis, &r);
+    assert_eq!(symbols.len(), before + 1);
+    assert_eq!(symbols[0].kind, SymbolKind::Document);
+    assert_eq!(
+        symbols[0].name,
+        "Moving deployments from Jenkins to GitHub Actions"
+    );
+}
+
+fn reframe_cli(args: &[&str]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reframe"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run reframe");
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).expect("utf-8"),
+    )
+}
+
+#[test]
+fn the_command_line_prints_questions_and_the_summary_table() {
+    let (code, markdown) = reframe_cli(&["questions", "examples/ci-migration.md"]);
+    assert_eq!(code, Some(0));
+    assert!(markdown.starts_with("# Follow-up questions: examples/ci-migration.md\n"));
+    assert!(markdown.contains("- What if it grew from 14 services to 1,400? (line 13)"));
+    let (code, json) = reframe_cli(&[
+        "questions",
+        "--format",
+        "json",
+        "examples/ci-migration.md",
+        "tests/fixtures/readme.md",
+    ]);
+    assert_eq!(code, Some(0));
+    let files: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(files[0]["writeup"], true);
+    let first = &files[0]["questions"][0];
+    assert_eq!(first["kind"], "choice");
+    assert_eq!(first["section"], "6. Decisions & Trade-offs");
+    assert_eq!(first["range"]["start"]["line"], 12);
+    assert_eq!(files[1]["writeup"], false);
+    assert_eq!(files[1]["questions"], serde_json::json!([]));
+
+    let (code, table) = reframe_cli(&[
+        "check",
+        "--summary",
+        "examples/",
+        "tests/fixtures/readme.md",
+    ]);
+    assert_eq!(code, Some(1), "findings at warning level");
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("readiness"), "{table}");
+    let scores: Vec<u32> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert!(scores.len() >= 3, "{table}");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted: {table}");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .ends_with("tests/fixtures/readme.md (not a write-up)")
+    );
+    let (_, json) = reframe_cli(&[
+        "check",
+        "--summary",
+        "--format",
+        "json",
+        "examples/ci-migration.md",
+    ]);
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(rows[0]["readiness"], 58);
+    assert_eq!(rows[0]["parts"].as_array().map(Vec::len), Some(4));
+}
