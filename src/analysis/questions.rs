@@ -48,7 +48,9 @@ pub enum Kind {
 /// One follow-up question.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
+    /// What the question probes.
     pub kind: Kind,
+    /// The question, as asked.
     pub text: String,
     /// The words of the write-up the question comes from (document bytes).
     pub source: Range<usize>,
@@ -340,7 +342,7 @@ fn pick_tools(table: &ToolTable, uses: &HashMap<usize, ToolUse>) -> Vec<usize> {
     out
 }
 
-/// "A or B" / "A, B or C".
+/// Joins alternatives for a question: "A or B", "A, B or C".
 fn or_list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
@@ -428,7 +430,7 @@ fn choice_questions(
     out
 }
 
-/// "1,400" for 1400.
+/// Writes a number with thousands separators: "1,400" for 1400.
 fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::new();

@@ -28,9 +28,12 @@ const MENU_QUOTA: usize = 3;
 /// One part of the score.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Part {
-    /// "Fields answered", "Placeholders left", "Wording", "Impact evidence".
+    /// The part's name: "Fields answered", "Placeholders left", "Wording" or "Impact
+    /// evidence".
     pub name: &'static str,
+    /// Points earned.
     pub earned: f64,
+    /// Points there are to earn.
     pub max: f64,
     /// What was counted: "18 of 25".
     pub detail: String,
@@ -41,8 +44,11 @@ pub struct Part {
 pub struct Readiness {
     /// 0 to 100.
     pub score: u8,
+    /// Fields answered, at most as many as asked for per section.
     pub fields_answered: usize,
+    /// Fields the template asks for (a menu section asks for at most three).
     pub fields_asked: usize,
+    /// Placeholders left.
     pub placeholders: usize,
     /// Words of the writer's own prose.
     pub words: usize,
@@ -52,6 +58,7 @@ pub struct Readiness {
     /// least as many as the template's impact sections ask for); `None` when the template
     /// has no impact section.
     pub impact: Option<(usize, usize)>,
+    /// The breakdown, in the order of the table above.
     pub parts: Vec<Part>,
 }
 
@@ -65,7 +72,7 @@ impl Readiness {
         }
     }
 
-    /// "readiness 66/100".
+    /// The score in a few words: "readiness 66/100".
     pub fn summary(&self) -> String {
         format!("readiness {}/100", self.score)
     }

@@ -35,11 +35,14 @@ struct ScaleSpec {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
+    /// What tools name in `category`.
     pub id: String,
-    /// "What happens when … fails?", with `{tool}` for the tool's name; may be empty.
+    /// The failure question ("What happens when … fails?"), with `{tool}` for the tool's
+    /// name; may be empty.
     #[serde(default)]
     pub failure: String,
-    /// "How do you know … is reliable?", with `{tool}`; may be empty.
+    /// The reliability question ("How do you know … is reliable?"), with `{tool}`; may be
+    /// empty.
     #[serde(default)]
     pub reliability: String,
 }
@@ -48,9 +51,12 @@ pub struct Category {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Tool {
+    /// The name questions use.
     pub name: String,
+    /// Other spellings that name it.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The id of its [`Category`].
     pub category: String,
     /// The usual alternatives, most usual first.
     #[serde(default)]
@@ -89,7 +95,9 @@ pub struct Scale {
 /// The compiled table.
 #[derive(Debug, Default)]
 pub struct ToolTable {
+    /// The tools, in table order.
     pub tools: Vec<Tool>,
+    /// The categories, in table order.
     pub categories: Vec<Category>,
     /// Scale nouns, most telling first.
     pub scale_nouns: Vec<String>,
@@ -100,7 +108,7 @@ pub struct ToolTable {
     scale: Option<Regex>,
 }
 
-/// A regex matching any of `names` as whole words, longest first.
+/// Builds a regex matching any of `names` as whole words, longest first.
 fn alternation(names: &[&str], case_insensitive: bool) -> Option<Regex> {
     if names.is_empty() {
         return None;
