@@ -16,11 +16,12 @@
 //! was parsed and where its node is now, and is moved with one `Tree::edit`
 //! the first time it is asked for (cached until the next change moves it).
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Node, Parser, Point, Tree, TreeCursor};
+use tree_sitter::{InputEdit, Node, ParseOptions, Parser, Point, Tree, TreeCursor};
 
 /// The two parsers a document needs. Kept per document: `Parser` is `Send`
 /// and `Sync`, so a `Document` is too.
@@ -165,9 +166,50 @@ fn parse_block(parser: &mut Parser, rope: &Rope, old: Option<&Tree>) -> Option<T
 /// tree-sitter-md's inline grammar sometimes tokenises punctuation
 /// differently from a fresh parse, and an inline node (one paragraph,
 /// heading or cell) is cheap to parse whole.
+///
+/// A node longer than [`MAX_INLINE_BYTES`], or whose parse runs over its time
+/// budget (see [`inline_budget`]), gets no inline tree: its text is read as
+/// plain text, without code spans, links or brackets.
 fn parse_inline(parser: &mut Parser, rope: &Rope, ranges: &[tree_sitter::Range]) -> Option<Tree> {
+    let length = ranges.iter().map(|r| r.end_byte - r.start_byte).sum();
+    if length > MAX_INLINE_BYTES {
+        return None;
+    }
     parser.set_included_ranges(ranges).ok()?;
-    parser.parse_with_options(&mut |byte, _| read_rope(rope, byte), None, None)
+    let deadline = Instant::now() + inline_budget(length);
+    let mut in_time = |_: &tree_sitter::ParseState| {
+        if Instant::now() > deadline {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let options = ParseOptions::new().progress_callback(&mut in_time);
+    let tree = parser.parse_with_options(&mut |byte, _| read_rope(rope, byte), None, Some(options));
+    if tree.is_none() {
+        // A cancelled parse would otherwise resume on the next call.
+        parser.reset();
+    }
+    tree
+}
+
+/// The longest inline node (a paragraph, heading or table cell) that gets an
+/// inline tree. tree-sitter-md's inline grammar is quadratic on some inputs,
+/// within single parse steps that no budget can interrupt: 60 KB of `_a `
+/// with one `_` deleted takes seconds, 150 KB half a minute. At 16 KB the
+/// worst input known takes well under a second; ordinary paragraphs are a
+/// few hundred bytes.
+const MAX_INLINE_BYTES: usize = 16 * 1024;
+
+/// How long the inline parse of `length` bytes may take: half a second plus
+/// 10 µs a byte. Ordinary text parses in well under a microsecond a byte
+/// (a few in a debug build). tree-sitter-md's inline grammar rescans ahead
+/// quadratically on some inputs (thousands of nested `*` or `![`: 20 KB of
+/// `*` takes over a second, 100 KB half a minute), which would hold the
+/// document for that long on every keystroke in the paragraph.
+fn inline_budget(length: usize) -> Duration {
+    let per_byte = u64::try_from(length).unwrap_or(u64::MAX).saturating_mul(10);
+    Duration::from_millis(500) + Duration::from_micros(per_byte)
 }
 
 /// Whether a block node kind carries inline content.
