@@ -165,8 +165,15 @@ fn run_lsp() -> ExitCode {
         .build();
     match runtime {
         Ok(runtime) => {
-            runtime.block_on(crate::server::run_stdio());
-            ExitCode::SUCCESS
+            let shut_down = runtime.block_on(crate::server::run_stdio());
+            // Do not wait for the blocking read of stdin: a client that sent `exit` may keep
+            // its end open.
+            runtime.shutdown_background();
+            if shut_down {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(err) => {
             eprintln!("reframe: cannot start the async runtime: {err}");

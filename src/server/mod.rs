@@ -12,7 +12,9 @@
 mod actions;
 pub mod convert;
 mod features;
+pub mod guard;
 mod settings;
+pub mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -120,8 +122,17 @@ async fn publish_worker(
         let mut seen = HashSet::new();
         pending.retain(|uri| seen.insert(uri.clone()));
         for uri in pending {
-            let Some((version, diagnostics, published_progress)) = diagnostics_for(&state, &uri)
-            else {
+            // A panic in the analysis costs this version its diagnostics, not the worker.
+            let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                diagnostics_for(&state, &uri)
+            }));
+            let Ok(computed) = computed else {
+                let text = format!("internal error analysing {}: no diagnostics", uri.as_str());
+                eprintln!("reframe: {text}");
+                client.log_message(MessageType::ERROR, text).await;
+                continue;
+            };
+            let Some((version, diagnostics, published_progress)) = computed else {
                 // Closed: clear what the client shows for it.
                 progress.remove(&uri);
                 if published.remove(&uri) {
@@ -412,10 +423,19 @@ impl LanguageServer for Backend {
     }
 }
 
-/// Runs the server on stdin/stdout until the client disconnects or sends `exit`.
-pub async fn run_stdio() {
-    let stdin = tokio::io::stdin();
+/// Runs the server on stdin/stdout until the client disconnects or sends `exit`. Returns
+/// whether the client shut the server down first (`shutdown` before `exit` or before closing
+/// stdin), which makes the exit code 0 rather than 1.
+///
+/// The input goes through [`transport::Input`] and the service through [`guard::Guard`], so
+/// that no message and no panic in a handler stops the server.
+pub async fn run_stdio() -> bool {
+    let stdin = transport::Input::new(tokio::io::stdin());
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::new(Backend::new);
+    let client = service.inner().client.clone();
+    let service = guard::Guard::new(service, client);
+    let shut_down = service.shutdown_flag();
     Server::new(stdin, stdout, socket).serve(service).await;
+    shut_down.is_set()
 }

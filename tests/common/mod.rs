@@ -85,18 +85,30 @@ impl Server {
 
     /// Sends a request and waits for its response (other messages go to the backlog).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        self.request_within(TIMEOUT, method, params)
+    }
+
+    /// Sends a request and waits up to `timeout` for its response.
+    pub fn request_within(&mut self, timeout: Duration, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+        self.wait_for_within(timeout, |m| {
+            m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+        })
     }
 
     /// Waits for a message matching `pred`, looking at the backlog first.
     pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_within(TIMEOUT, pred)
+    }
+
+    /// Waits up to `timeout` for a message matching `pred`, looking at the backlog first.
+    pub fn wait_for_within(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return self.backlog.remove(i);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.messages.recv_timeout(left) {
@@ -153,7 +165,12 @@ impl Server {
 
     /// Waits for diagnostics of `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let message = self.wait_for(|m| {
+        self.diagnostics_within(TIMEOUT, uri, version)
+    }
+
+    /// Waits up to `timeout` for diagnostics of `uri` at `version`.
+    pub fn diagnostics_within(&mut self, timeout: Duration, uri: &str, version: i64) -> Vec<Value> {
+        let message = self.wait_for_within(timeout, |m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && m["params"]["version"] == version
@@ -162,6 +179,11 @@ impl Server {
             .as_array()
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn close_stdin(&mut self) {
