@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{
 
 use super::{OpenDocument, State, convert};
 use crate::analysis::actions::{self, Action, ActionKind};
-use crate::analysis::{self, Analysis};
+use crate::analysis::Analysis;
 
 /// The kind of the safe-fixes action; clients asking for `source.fixAll` get it.
 pub const FIX_ALL: &str = "source.fixAll.reframe";
@@ -48,11 +48,6 @@ fn wanted(kind: &CodeActionKind, only: Option<&[CodeActionKind]>) -> bool {
                 .strip_prefix(o.as_str())
                 .is_some_and(|rest| rest.starts_with('.'))
     })
-}
-
-/// Analyses an open document with its own configuration.
-fn analyze(open: &OpenDocument, text: &str) -> Analysis {
-    analysis::analyze_text(&open.doc, text, &open.profile.context())
 }
 
 fn byte_range(
@@ -127,7 +122,7 @@ pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<Vec<Code
     let uri = &params.text_document.uri;
     let open = state.documents.get(uri)?;
     let text = open.doc.text();
-    let analysis = analyze(open, &text);
+    let analysis = open.analyze(&text);
     if !analysis.is_writeup {
         return Some(Vec::new());
     }
@@ -171,7 +166,7 @@ pub fn resolve(state: &State, mut action: CodeAction) -> CodeAction {
         return action;
     }
     let text = open.doc.text();
-    let analysis = analyze(open, &text);
+    let analysis = open.analyze(&text);
     let bytes = byte_range(state, open, range);
     if let Some(found) = actions::actions(&text, &analysis, open.profile.template(), bytes)
         .into_iter()

@@ -10,20 +10,16 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::{OpenDocument, State, convert};
+use crate::analysis::Analysis;
 use crate::analysis::completion::{CompletionKind, complete};
 use crate::analysis::hover::hover as hover_at;
 use crate::analysis::outline::{self, Symbol};
-use crate::analysis::{self, Analysis, questions, readiness};
-
-/// Analyses an open document with its own configuration.
-fn analyse(open: &OpenDocument, text: &str) -> Analysis {
-    analysis::analyze_text(&open.doc, text, &open.profile.context())
-}
+use crate::analysis::{questions, readiness};
 
 fn document<'s>(state: &'s State, uri: &Uri) -> Option<(&'s OpenDocument, String, Analysis)> {
     let open = state.documents.get(uri)?;
     let text = open.doc.text();
-    let analysis = analyse(open, &text);
+    let analysis = open.analyze(&text);
     Some((open, text, analysis))
 }
 

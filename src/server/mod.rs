@@ -44,6 +44,13 @@ struct OpenDocument {
     profile: settings::Profile,
 }
 
+impl OpenDocument {
+    /// Analyses the document (whose full text the caller holds) with its own configuration.
+    fn analyze(&self, text: &str) -> analysis::Analysis {
+        analysis::analyze_text(&self.doc, text, &self.profile.context())
+    }
+}
+
 /// What the client said it can do (from `initialize`).
 #[derive(Clone, Copy, Debug, Default)]
 struct ClientSupport {
