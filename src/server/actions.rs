@@ -12,8 +12,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::{OpenDocument, State, convert};
-use crate::analysis::actions::{self, Action, ActionKind};
 use crate::analysis::Analysis;
+use crate::analysis::actions::{self, Action, ActionKind};
 
 /// The kind of the safe-fixes action; clients asking for `source.fixAll` get it.
 pub const FIX_ALL: &str = "source.fixAll.reframe";
