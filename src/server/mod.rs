@@ -13,6 +13,7 @@ mod actions;
 pub mod convert;
 mod features;
 pub mod guard;
+mod memory;
 mod settings;
 pub mod transport;
 
@@ -128,6 +129,7 @@ async fn publish_worker(
         }
         let mut seen = HashSet::new();
         pending.retain(|uri| seen.insert(uri.clone()));
+        let mut closed = false;
         for uri in pending {
             // A panic in the analysis costs this version its diagnostics, not the worker.
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -141,6 +143,7 @@ async fn publish_worker(
             };
             let Some((version, diagnostics, published_progress)) = computed else {
                 // Closed: clear what the client shows for it.
+                closed = true;
                 progress.remove(&uri);
                 if published.remove(&uri) {
                     client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -167,6 +170,10 @@ async fn publish_worker(
                     let _ = client.inlay_hint_refresh().await;
                 });
             }
+        }
+        if closed {
+            // The closed documents' trees were freed: give the memory back.
+            memory::release();
         }
     }
 }
