@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -42,8 +43,14 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_in(Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    /// Starts the server with `dir` as its working directory.
+    pub fn start_in(dir: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_reframe"))
             .arg("lsp")
+            .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
