@@ -159,8 +159,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn run_lsp() -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
     match runtime {

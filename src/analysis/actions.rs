@@ -277,9 +277,10 @@ fn quick_fixes(
         RuleCode::ImpactEvidence => {
             // Append a before/after skeleton to the bullet; its placeholders stay flagged
             // until the writer fills them.
-            let at = finding.data["appendAt"]
+            let at = finding.data["appendOffset"]
                 .as_u64()
                 .and_then(|a| usize::try_from(a).ok())
+                .and_then(|a| finding.range.end.checked_add(a))
                 .filter(|&a| a <= text.len() && text.is_char_boundary(a));
             if let Some(at) = at {
                 out.push(Action {

@@ -190,6 +190,7 @@ pub(crate) fn check(
             continue;
         };
         let flagged = text.get(claim.clone()).unwrap_or("");
+        let claim_end = claim.end;
         let place = bullet
             .field
             .clone()
@@ -203,7 +204,9 @@ pub(crate) fn check(
             json!({
                 "field": bullet.field,
                 "section": bullet.section,
-                "appendAt": bullet.append_at,
+                // Where the skeleton goes, in bytes after the flagged words (relative, so
+                // that the finding stays right wherever its part of the document moves).
+                "appendOffset": bullet.append_at.saturating_sub(claim_end),
             }),
         );
     }

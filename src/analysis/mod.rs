@@ -8,6 +8,7 @@ pub mod actions;
 pub mod completion;
 pub mod hover;
 pub mod impact;
+pub mod incremental;
 pub mod model;
 pub mod outline;
 pub mod questions;
@@ -27,6 +28,7 @@ use crate::rules::phrases::{self, PhraseRules};
 use crate::rules::{RuleCode, Severity};
 use crate::template::{Template, normalize_label, normalize_line};
 
+pub use incremental::{AnalysisCache, FindingGroup};
 pub use sections::{SectionMatch, SectionStatus};
 
 /// One problem found in a document.
@@ -62,15 +64,27 @@ pub struct Context<'a> {
     pub phrases: &'a PhraseRules,
 }
 
-/// Analyses a document.
+/// Analyses a document (with a fresh [`AnalysisCache`]; keep one to analyse a document
+/// again after edits).
 pub fn analyze(doc: &Document, cx: &Context<'_>) -> Analysis {
-    let text = doc.text();
-    analyze_text(doc, &text, cx)
+    let mut cache = AnalysisCache::new();
+    cache.update(doc, cx);
+    cache.analysis(doc)
 }
 
-/// Analyses a document whose full text the caller already holds.
-pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
-    let model = model::read(doc, text);
+/// Analyses a document whose full text the caller already holds (the analysis reads the
+/// text from the document; this is [`analyze`]).
+pub fn analyze_text(doc: &Document, _text: &str, cx: &Context<'_>) -> Analysis {
+    analyze(doc, cx)
+}
+
+/// The analysis done the plain way: the whole model read at once and every rule run over
+/// it. [`AnalysisCache`] gives the same result with work proportional to each edit; the
+/// tests compare the two.
+pub fn analyze_whole(doc: &Document, cx: &Context<'_>) -> Analysis {
+    let text = doc.text();
+    let text = text.as_str();
+    let model = model::read(doc);
     let sections = sections::match_sections(&model, cx.template);
     let is_writeup = cx.config.all_markdown
         || declares_template(&model)
@@ -99,10 +113,7 @@ pub fn analyze_text(doc: &Document, text: &str, cx: &Context<'_>) -> Analysis {
     check_prose(&model, text, cx, &owner, &mut out);
     impact::check(&model, text, cx.template, &sections, &mut out);
     let mut findings = out.items;
-    findings.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
-    findings.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
+    incremental::sort_and_dedup(&mut findings);
     suppress::apply(doc, text, &mut findings);
     Analysis {
         is_writeup,

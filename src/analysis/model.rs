@@ -5,14 +5,15 @@
 //! Every walk here is iterative (a tree cursor, never recursion), so a document nested
 //! fifty thousand levels deep cannot overflow the stack.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 use tree_sitter::{Node, Tree};
 
-use crate::document::Document;
+use super::suppress::{self, Directive};
+use crate::document::{ChunkSyntax, Document, may_hold_inline_syntax};
 
 /// Front matter (`---` … `---`) and its top-level keys.
 #[derive(Clone, Debug, Default)]
@@ -110,86 +111,286 @@ fn is_content_block(kind: &str) -> bool {
     )
 }
 
-/// Builds the model of a document.
-pub fn read(doc: &Document, text: &str) -> DocModel {
-    let mut model = DocModel::default();
-    let tree = doc.block_tree();
+/// An inline node (the text of a paragraph, heading or table cell) as read from one chunk,
+/// before the document's link reference definitions are known.
+#[derive(Clone, Debug)]
+pub struct InlineFacts {
+    pub range: Range<usize>,
+    pub is_heading: bool,
+    /// Index into the chunk's fields when this is a field's first paragraph.
+    pub field: Option<usize>,
+    /// What is not prose whatever the link definitions say, relative to the node's start.
+    blanks: Vec<Range<usize>>,
+    /// Bracketed texts that are a link when their label is defined and otherwise
+    /// blanked, and a placeholder candidate unless they look like syntax.
+    links: Vec<LinkFacts>,
+    /// HTML elements and bare URLs: a bracket inside one is never a placeholder.
+    hidden: Vec<Range<usize>>,
+}
+
+/// A `[...]` that is not a wiki link.
+#[derive(Clone, Debug)]
+struct LinkFacts {
+    range: Range<usize>,
+    inner: String,
+    /// `inner` normalised as a link label.
+    label: String,
+    /// Looks like markdown or Obsidian syntax (footnote, callout, task box, citation,
+    /// definition, ticket id) rather than a prompt.
+    syntax: bool,
+}
+
+/// What one chunk of a document holds, with offsets relative to the chunk's start, as far
+/// as it can be known without the rest of the document. [`ChunkFacts::model`] finishes it
+/// once the document's link labels are known.
+#[derive(Clone, Debug, Default)]
+pub struct ChunkFacts {
+    /// The chunk's length in bytes.
+    pub len: usize,
+    /// Line breaks in the text (`\n`, `\r\n` and a lone `\r` each count one), so the line
+    /// a later chunk starts on is the sum of those before it.
+    pub line_breaks: usize,
+    pub front_matter: Option<FrontMatter>,
+    /// Headings; `section_end` and `has_content` are the document's to fill in.
+    pub headings: Vec<Heading>,
+    /// Where content blocks start, sorted.
+    pub content_starts: Vec<usize>,
+    pub fields: Vec<Field>,
+    /// Top-level lists, without their final line ending.
+    pub lists: Vec<Range<usize>>,
+    /// Labels of the link reference definitions in the chunk, normalised.
+    pub link_labels: Vec<String>,
+    /// Inline nodes in document order.
+    pub inlines: Vec<InlineFacts>,
+    /// Suppression comments in the chunk.
+    pub directives: Vec<Directive>,
+}
+
+/// What the inline tree of one inline node says, offsets relative to the node's start.
+#[derive(Debug, Default)]
+struct InlineParse {
+    /// Ranges that are not prose (code, HTML, URLs, markup, wiki brackets).
+    blanks: Vec<Range<usize>>,
+    links: Vec<LinkFacts>,
+    html_tags: Vec<Range<usize>>,
+    /// Suppression comments in inline HTML.
+    directives: Vec<Directive>,
+}
+
+/// What an inline parse depends on: the node's text with the bytes just before and after
+/// it, and the ranges the parse reads (the node minus block continuation markers).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct InlineKey {
+    before: Option<u8>,
+    text: Box<str>,
+    after: Option<u8>,
+    ranges: Box<[(usize, usize)]>,
+}
+
+/// Inline parses of recently read inline nodes, so that reading a chunk again after an
+/// edit parses only the inline nodes whose text changed. Entries last two rounds
+/// ([`InlineCache::next_round`]) after their last use.
+#[derive(Debug, Default)]
+pub struct InlineCache {
+    current: HashMap<InlineKey, Arc<InlineParse>>,
+    previous: HashMap<InlineKey, Arc<InlineParse>>,
+    /// Parses made this round, not taken from the cache.
+    parsed: usize,
+}
+
+/// The most inline parses a round adds to the cache: an edit reads a chunk or two again,
+/// while opening a document reads every chunk once, which the cache cannot help.
+const INLINE_CACHE_ROUND: usize = 256;
+
+impl InlineCache {
+    /// Starts a round: entries not used in this round or the last are forgotten.
+    pub fn next_round(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+        self.parsed = 0;
+    }
+}
+
+/// The inline parse of an inline node of a chunk, from the cache or parsed now.
+fn inline_parse(
+    syntax: &ChunkSyntax,
+    node: &Node<'_>,
+    cache: &mut InlineCache,
+) -> Arc<InlineParse> {
+    let text = syntax.source();
+    let range = node.byte_range();
+    let Some(node_text) = text.get(range.clone()) else {
+        return Arc::default();
+    };
+    if !may_hold_inline_syntax(node_text) {
+        return Arc::default();
+    }
+    let mut ranges = Vec::new();
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child.is_named() {
+            let r = child.byte_range();
+            ranges.push((r.start - range.start, r.end - range.start));
+        }
+    }
+    let key = InlineKey {
+        before: range
+            .start
+            .checked_sub(1)
+            .and_then(|i| text.as_bytes().get(i))
+            .copied(),
+        text: node_text.into(),
+        after: text.as_bytes().get(range.end).copied(),
+        ranges: ranges.into(),
+    };
+    if let Some(found) = cache.current.get(&key) {
+        return found.clone();
+    }
+    let parse = match cache.previous.remove(&key) {
+        Some(found) => found,
+        None => {
+            cache.parsed += 1;
+            let parse = Arc::new(read_inline_node(syntax, node));
+            if cache.parsed > INLINE_CACHE_ROUND {
+                return parse;
+            }
+            parse
+        }
+    };
+    cache.current.insert(key, parse.clone());
+    parse
+}
+
+/// Parses the inline tree of an inline node and reads it.
+fn read_inline_node(syntax: &ChunkSyntax, node: &Node<'_>) -> InlineParse {
+    let text = syntax.source();
+    let base = node.start_byte();
+    let mut parse = InlineParse::default();
+    let Some(tree) = syntax.inline_tree(node) else {
+        return parse;
+    };
+    read_inline(&tree, text, base, &mut parse);
+    if text[node.byte_range()].contains("reframe-") {
+        let mut directives = Vec::new();
+        suppress::collect_inline(&tree, text, &mut directives);
+        parse.directives = directives
+            .into_iter()
+            .map(|d| Directive {
+                range: d.range.start - base..d.range.end - base,
+                ..d
+            })
+            .collect();
+    }
+    parse
+}
+
+/// The number of line breaks in `text`: `\n`, `\r\n` and a lone `\r` each count one.
+fn count_line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// Reads one chunk, taking inline parses from `cache` where it has them.
+pub fn read_chunk(syntax: &ChunkSyntax, cache: &mut InlineCache) -> ChunkFacts {
+    let text = syntax.source();
+    let mut facts = ChunkFacts {
+        len: syntax.len(),
+        line_breaks: count_line_breaks(syntax.text()),
+        ..ChunkFacts::default()
+    };
+    let tree = syntax.block_tree();
     let mut inline_nodes: Vec<(Node<'_>, Option<usize>, bool)> = Vec::new();
-    let mut content_starts: Vec<usize> = Vec::new();
     let mut field_inlines: HashSet<usize> = HashSet::new();
+    let may_suppress = text.contains("reframe-");
 
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
         let kind = node.kind();
         let mut descend = true;
-        match kind {
-            "minus_metadata" => {
-                model.front_matter = Some(read_front_matter(text, node.byte_range()));
-                descend = false;
-            }
-            "atx_heading" | "setext_heading" => {
-                if let Some(heading) = read_heading(&node, text) {
-                    if let Some(inline) = heading_inline(&node) {
-                        inline_nodes.push((inline, None, true));
+        if !syntax.owns(&node) {
+            // The start of the next chunk, read only to know where this one ends.
+            descend = false;
+        } else {
+            match kind {
+                "minus_metadata" => {
+                    // The parse may have read a line feed past the end of the text.
+                    let range = node.start_byte()..node.end_byte().min(syntax.len());
+                    facts.front_matter = Some(read_front_matter(text, range));
+                    descend = false;
+                }
+                "atx_heading" | "setext_heading" => {
+                    if let Some(heading) = read_heading(&node, text) {
+                        if let Some(inline) = heading_inline(&node) {
+                            inline_nodes.push((inline, None, true));
+                        }
+                        facts.headings.push(heading);
                     }
-                    model.headings.push(heading);
+                    descend = false;
                 }
-                descend = false;
-            }
-            "paragraph" => {
-                // A definition right after a footnote definition (`[^1]: …`) is read by
-                // tree-sitter as paragraph text; Obsidian and GitHub treat it as a
-                // definition, and so do we.
-                for line in text[node.byte_range()].lines() {
-                    if let Some(label) = definition_label(line) {
-                        model.link_labels.insert(normalize_link_label(label));
-                    }
-                }
-            }
-            "link_reference_definition" => {
-                if let Some(label) = child_of_kind(&node, "link_label") {
-                    model
-                        .link_labels
-                        .insert(normalize_link_label(&text[label.byte_range()]));
-                }
-                descend = false;
-            }
-            // Code is content but not prose; HTML (comments above all) is neither.
-            "fenced_code_block" | "indented_code_block" | "html_block" | "plus_metadata" => {
-                descend = false;
-            }
-            "list" => {
-                let nested = node.parent().is_some_and(|p| p.kind() == "list_item");
-                if !nested {
-                    model.lists.push(trim_line_end(text, node.byte_range()));
-                }
-            }
-            "list_item" => {
-                if let Some(field) = read_field(&node, text) {
-                    let paragraph = child_of_kind(&node, "paragraph");
-                    let index = model.fields.len();
-                    model.fields.push(field);
-                    if let Some(inline) = paragraph.and_then(|p| child_of_kind(&p, "inline")) {
-                        field_inlines.insert(inline.id());
-                        inline_nodes.push((inline, Some(index), false));
+                "paragraph" => {
+                    // A definition right after a footnote definition (`[^1]: …`) is read
+                    // by tree-sitter as paragraph text; Obsidian and GitHub treat it as a
+                    // definition, and so do we.
+                    for line in text[node.byte_range()].lines() {
+                        if let Some(label) = definition_label(line) {
+                            facts.link_labels.push(normalize_link_label(label));
+                        }
                     }
                 }
-            }
-            "inline" => {
-                if !field_inlines.contains(&node.id()) {
+                "link_reference_definition" => {
+                    if let Some(label) = child_of_kind(&node, "link_label") {
+                        facts
+                            .link_labels
+                            .push(normalize_link_label(&text[label.byte_range()]));
+                    }
+                    descend = false;
+                }
+                "html_block" => {
+                    if may_suppress && let Some(html) = text.get(node.byte_range()) {
+                        suppress::read_directives(html, node.start_byte(), &mut facts.directives);
+                    }
+                    descend = false;
+                }
+                // Code is content but not prose; front matter in TOML is neither.
+                "fenced_code_block" | "indented_code_block" | "plus_metadata" => {
+                    descend = false;
+                }
+                "list" => {
+                    let nested = node.parent().is_some_and(|p| p.kind() == "list_item");
+                    if !nested {
+                        facts.lists.push(trim_line_end(text, node.byte_range()));
+                    }
+                }
+                "list_item" => {
+                    if let Some(field) = read_field(&node, text) {
+                        let paragraph = child_of_kind(&node, "paragraph");
+                        let index = facts.fields.len();
+                        facts.fields.push(field);
+                        if let Some(inline) = paragraph.and_then(|p| child_of_kind(&p, "inline")) {
+                            field_inlines.insert(inline.id());
+                            inline_nodes.push((inline, Some(index), false));
+                        }
+                    }
+                }
+                "inline" => {
+                    if !field_inlines.contains(&node.id()) {
+                        inline_nodes.push((node, None, false));
+                    }
+                    descend = false;
+                }
+                "pipe_table_cell" => {
                     inline_nodes.push((node, None, false));
+                    descend = false;
                 }
-                descend = false;
+                _ => {}
             }
-            "pipe_table_cell" => {
-                inline_nodes.push((node, None, false));
-                descend = false;
+            if is_content_block(kind) {
+                facts.content_starts.push(node.start_byte());
             }
-            _ => {}
-        }
-        if is_content_block(kind) {
-            content_starts.push(node.start_byte());
         }
         if descend && cursor.goto_first_child() {
             continue;
@@ -203,65 +404,220 @@ pub fn read(doc: &Document, text: &str) -> DocModel {
             }
         }
     }
+    facts.content_starts.sort_unstable();
 
-    finish_headings(&mut model.headings, &content_starts, text.len());
-
-    let labels = model.link_labels.clone();
     for (node, field, is_heading) in inline_nodes {
         let range = node.byte_range();
-        let mut prose = text[range.clone()].as_bytes().to_vec();
-        blank_block_children(&node, range.start, &mut prose);
-        let brackets_before = model.brackets.len();
-        let mut html_tags = Vec::new();
-        if let Some(inline_tree) = doc.inline_tree(&node) {
-            read_inline(
-                inline_tree,
-                text,
-                range.start,
-                &mut prose,
-                &labels,
-                &mut model.brackets,
-                &mut html_tags,
-            );
-        }
-        if let Some(index) = field
-            && let Some(field) = model.fields.get(index)
-        {
-            blank(&mut prose, range.start, field.label_range.clone());
-        }
-        let mut hidden = html_element_ranges(text, &html_tags);
-        for r in &hidden {
-            blank(&mut prose, range.start, r.clone());
-        }
-        for url in bare_urls(&text[range.clone()]) {
-            let url = url.start + range.start..url.end + range.start;
-            blank(&mut prose, range.start, url.clone());
-            hidden.push(url);
-        }
-        let mut k = brackets_before;
-        while k < model.brackets.len() {
-            let b = &model.brackets[k].range;
-            if hidden.iter().any(|h| h.start < b.end && b.start < h.end) {
-                model.brackets.remove(k);
-            } else {
-                k += 1;
+        let relative = |r: Range<usize>| {
+            r.start.saturating_sub(range.start).min(range.len())
+                ..r.end.saturating_sub(range.start).min(range.len())
+        };
+        let mut blanks: Vec<Range<usize>> = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            // Block continuations (`> ` at the start of a quoted line).
+            if child.is_named() {
+                blanks.push(relative(child.byte_range()));
             }
         }
-        let prose = String::from_utf8(prose).unwrap_or_else(|e| {
-            // Blanking works on node boundaries, which are char boundaries; should a
-            // boundary ever be off, losing the block's prose beats a corrupted offset.
-            " ".repeat(e.as_bytes().len())
-        });
-        model.blocks.push(ProseBlock {
+        let parse = inline_parse(syntax, &node, cache);
+        blanks.extend(parse.blanks.iter().cloned());
+        let shift = |r: &Range<usize>| r.start + range.start..r.end + range.start;
+        let links: Vec<LinkFacts> = parse
+            .links
+            .iter()
+            .map(|link| LinkFacts {
+                range: shift(&link.range),
+                ..link.clone()
+            })
+            .collect();
+        let html_tags: Vec<Range<usize>> = parse.html_tags.iter().map(shift).collect();
+        facts
+            .directives
+            .extend(parse.directives.iter().map(|d| Directive {
+                range: shift(&d.range),
+                ..d.clone()
+            }));
+        if let Some(index) = field
+            && let Some(field) = facts.fields.get(index)
+        {
+            blanks.push(relative(field.label_range.clone()));
+        }
+        let mut hidden = html_element_ranges(text, &html_tags);
+        blanks.extend(hidden.iter().map(|r| relative(r.clone())));
+        for url in bare_urls(&text[range.clone()]) {
+            blanks.push(url.clone());
+            hidden.push(shift(&url));
+        }
+        blanks.retain(|b| !b.is_empty());
+        blanks.shrink_to_fit();
+        hidden.shrink_to_fit();
+        facts.inlines.push(InlineFacts {
             range,
-            prose,
             is_heading,
             field,
+            blanks,
+            links,
+            hidden,
         });
     }
-    model.blocks.sort_by_key(|b| b.range.start);
-    model.brackets.sort_by_key(|b| b.range.start);
+    facts.inlines.sort_by_key(|b| b.range.start);
+    facts.directives.sort_by_key(|d| d.range.start);
+    facts.directives.dedup();
+    // Kept for as long as the chunk is unchanged: no spare room.
+    facts.inlines.shrink_to_fit();
+    facts.headings.shrink_to_fit();
+    facts.fields.shrink_to_fit();
+    facts.content_starts.shrink_to_fit();
+    facts
+}
+
+impl ChunkFacts {
+    /// The labels of the chunk's bracketed texts that a definition could turn into links,
+    /// in order: [`ChunkFacts::model`] asks about exactly these.
+    pub fn link_candidates(&self) -> impl Iterator<Item = &str> + '_ {
+        self.inlines
+            .iter()
+            .flat_map(|inline| inline.links.iter().map(|link| link.label.as_str()))
+    }
+
+    /// The chunk's model, offsets relative to the chunk, given the chunk's text and which
+    /// of the labels of [`ChunkFacts::link_candidates`] are defined somewhere in the
+    /// document: fields, prose blocks and placeholder candidates, plus the chunk's
+    /// headings (as read), front matter, lists and link labels.
+    pub fn model(&self, text: &str, defined: &[bool]) -> DocModel {
+        let mut model = DocModel {
+            front_matter: self.front_matter.clone(),
+            headings: self.headings.clone(),
+            fields: self.fields.clone(),
+            blocks: Vec::with_capacity(self.inlines.len()),
+            brackets: Vec::new(),
+            link_labels: self.link_labels.iter().cloned().collect(),
+            lists: self.lists.clone(),
+        };
+        let mut defined = defined.iter();
+        for inline in &self.inlines {
+            let base = inline.range.start;
+            let mut prose = text
+                .get(inline.range.clone())
+                .unwrap_or("")
+                .as_bytes()
+                .to_vec();
+            for b in &inline.blanks {
+                blank(&mut prose, 0, b.clone());
+            }
+            for link in &inline.links {
+                let range = link.range.clone();
+                if defined.next().copied().unwrap_or(false) {
+                    blank(&mut prose, base, range.start..range.start + 1);
+                    blank(&mut prose, base, range.end - 1..range.end);
+                } else {
+                    blank(&mut prose, base, range.clone());
+                    let hidden = inline
+                        .hidden
+                        .iter()
+                        .any(|h| h.start < range.end && range.start < h.end);
+                    if !link.syntax && !hidden {
+                        model.brackets.push(Bracket {
+                            range,
+                            inner: link.inner.clone(),
+                        });
+                    }
+                }
+            }
+            let prose = String::from_utf8(prose).unwrap_or_else(|e| {
+                // Blanking works on node boundaries, which are char boundaries; should a
+                // boundary ever be off, losing the block's prose beats a corrupted offset.
+                " ".repeat(e.as_bytes().len())
+            });
+            model.blocks.push(ProseBlock {
+                range: inline.range.clone(),
+                prose,
+                is_heading: inline.is_heading,
+                field: inline.field,
+            });
+        }
+        model.brackets.sort_by_key(|b| b.range.start);
+        model
+    }
+}
+
+/// Builds the model of a whole document (each chunk read afresh).
+pub fn read(doc: &Document) -> DocModel {
+    let mut chunks = Vec::new();
+    doc.visit_chunks(|chunk| {
+        let start = chunk.range().start;
+        let text = chunk.text().into_owned();
+        chunks.push((
+            start,
+            text,
+            read_chunk(&chunk.syntax(), &mut InlineCache::default()),
+        ));
+    });
+    let labels: HashSet<String> = chunks
+        .iter()
+        .flat_map(|(_, _, facts)| facts.link_labels.iter().cloned())
+        .collect();
+    let mut model = DocModel::default();
+    let mut content_starts = Vec::new();
+    for (start, text, facts) in &chunks {
+        let defined: Vec<bool> = facts
+            .link_candidates()
+            .map(|label| labels.contains(label))
+            .collect();
+        let part = facts.model(text, &defined);
+        model.append(part, *start);
+        content_starts.extend(facts.content_starts.iter().map(|s| s + start));
+    }
+    finish_headings(&mut model.headings, &content_starts, doc.len_bytes());
     model
+}
+
+impl DocModel {
+    /// Appends the model of a chunk that starts at `offset`, moving its offsets there.
+    pub fn append(&mut self, part: DocModel, offset: usize) {
+        let fields_before = self.fields.len();
+        let shift = |r: Range<usize>| r.start + offset..r.end + offset;
+        if let Some(fm) = part.front_matter {
+            self.front_matter = Some(FrontMatter {
+                range: shift(fm.range),
+                entries: fm
+                    .entries
+                    .into_iter()
+                    .map(|e| FrontMatterEntry {
+                        line_range: shift(e.line_range),
+                        ..e
+                    })
+                    .collect(),
+            });
+        }
+        self.headings
+            .extend(part.headings.into_iter().map(|h| Heading {
+                range: shift(h.range),
+                text_range: shift(h.text_range),
+                section_end: h.section_end + offset,
+                ..h
+            }));
+        self.fields.extend(part.fields.into_iter().map(|f| Field {
+            label_range: shift(f.label_range),
+            value_range: shift(f.value_range),
+            item_range: shift(f.item_range),
+            ..f
+        }));
+        self.blocks
+            .extend(part.blocks.into_iter().map(|b| ProseBlock {
+                range: shift(b.range),
+                field: b.field.map(|i| i + fields_before),
+                ..b
+            }));
+        self.brackets
+            .extend(part.brackets.into_iter().map(|b| Bracket {
+                range: shift(b.range),
+                ..b
+            }));
+        self.link_labels.extend(part.link_labels);
+        self.lists.extend(part.lists.into_iter().map(shift));
+    }
 }
 
 fn child_of_kind<'t>(node: &Node<'t>, kind: &str) -> Option<Node<'t>> {
@@ -311,7 +667,7 @@ fn read_heading(node: &Node<'_>, text: &str) -> Option<Heading> {
 }
 
 /// Fills each heading's section end and whether the section has content.
-fn finish_headings(headings: &mut [Heading], content_starts: &[usize], len: usize) {
+pub fn finish_headings(headings: &mut [Heading], content_starts: &[usize], len: usize) {
     let mut starts = content_starts.to_vec();
     starts.sort_unstable();
     for i in 0..headings.len() {
@@ -415,17 +771,6 @@ fn read_field(item: &Node<'_>, text: &str) -> Option<Field> {
     })
 }
 
-/// Blanks the named block-tree children of an inline node (block continuations such as
-/// `> ` at the start of a quoted line).
-fn blank_block_children(inline: &Node<'_>, base: usize, prose: &mut [u8]) {
-    let mut cursor = inline.walk();
-    for child in inline.children(&mut cursor) {
-        if child.is_named() {
-            blank(prose, base, child.byte_range());
-        }
-    }
-}
-
 /// Replaces bytes of `range` (document offsets) in `prose` (which starts at `base`) with
 /// spaces, keeping line breaks.
 fn blank(prose: &mut [u8], base: usize, range: Range<usize>) {
@@ -509,16 +854,10 @@ fn is_non_prose_inline(kind: &str) -> bool {
     )
 }
 
-/// Walks one inline tree: blanks non-prose, collects bracket candidates.
-fn read_inline(
-    tree: &Tree,
-    text: &str,
-    base: usize,
-    prose: &mut [u8],
-    labels: &HashSet<String>,
-    brackets: &mut Vec<Bracket>,
-    html_tags: &mut Vec<Range<usize>>,
-) {
+/// Walks one inline tree whose offsets index `text`: collects what is not prose,
+/// bracketed texts and HTML tags, with offsets relative to `base`.
+fn read_inline(tree: &Tree, text: &str, base: usize, out: &mut InlineParse) {
+    let relative = |r: Range<usize>| r.start - base..r.end - base;
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
@@ -526,14 +865,14 @@ fn read_inline(
         let mut descend = true;
         if is_non_prose_inline(kind) {
             if kind == "html_tag" {
-                html_tags.push(node.byte_range());
+                out.html_tags.push(relative(node.byte_range()));
             }
-            blank(prose, base, node.byte_range());
+            out.blanks.push(relative(node.byte_range()));
             descend = false;
         } else if matches!(kind, "[" | "]" | "(" | ")")
             && node.parent().is_some_and(|p| p.kind().ends_with("link"))
         {
-            blank(prose, base, node.byte_range());
+            out.blanks.push(relative(node.byte_range()));
         } else if kind == "shortcut_link" {
             let range = node.byte_range();
             let inner = text
@@ -545,7 +884,6 @@ fn read_inline(
                 .and_then(|i| text.as_bytes().get(i));
             let next = text.as_bytes().get(range.end);
             let wiki = prev == Some(&b'[') && next == Some(&b']');
-            let defined = labels.contains(&normalize_link_label(inner));
             let line_start = range.start == 0 || text.as_bytes()[range.start - 1] == b'\n';
             let definition = line_start && next == Some(&b':');
             let syntax = inner.starts_with(['^', '!'])
@@ -556,19 +894,15 @@ fn read_inline(
                 || is_reference_id(inner);
             if wiki {
                 // `[[Page]]`: keep the page name as prose, drop the brackets.
-                blank(prose, base, range.start - 1..range.start + 1);
-                blank(prose, base, range.end - 1..range.end + 1);
-            } else if defined {
-                blank(prose, base, range.start..range.start + 1);
-                blank(prose, base, range.end - 1..range.end);
+                out.blanks.push(relative(range.start - 1..range.start + 1));
+                out.blanks.push(relative(range.end - 1..range.end + 1));
             } else {
-                blank(prose, base, range.clone());
-                if !syntax {
-                    brackets.push(Bracket {
-                        range,
-                        inner: inner.to_string(),
-                    });
-                }
+                out.links.push(LinkFacts {
+                    range: relative(range),
+                    inner: inner.to_string(),
+                    label: normalize_link_label(inner),
+                    syntax,
+                });
             }
             descend = false;
         }

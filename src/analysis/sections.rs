@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::Findings;
-use super::model::DocModel;
+use super::model::{DocModel, Heading};
 use crate::rules::RuleCode;
 use crate::template::{Template, normalize_label, split_heading_number};
 
@@ -104,42 +104,63 @@ fn score(heading_text: &str, section: &crate::template::Section) -> (u8, f64) {
     (0, 0.0)
 }
 
+/// The template section a heading stands for, with the strength of the match (3 exact,
+/// 2 same title, 1 similar), or `None`: no section, or an ambiguous weak match.
+pub(crate) fn best_match(heading: &Heading, template: &Template) -> Option<(usize, u8)> {
+    let mut best: Option<(usize, (u8, f64))> = None;
+    let mut tied = false;
+    for (s, section) in template.sections.iter().enumerate() {
+        let (strength, weight) = score(&heading.text, section);
+        // Headings nested deeper than the template's sections only count when exact.
+        let too_deep = heading.level > section.level && strength < 3;
+        if strength == 0 || too_deep {
+            continue;
+        }
+        match best {
+            Some((_, b)) if (strength, weight) < b => {}
+            Some((_, b)) if (strength, weight) == b => tied = true,
+            _ => {
+                best = Some((s, (strength, weight)));
+                tied = false;
+            }
+        }
+    }
+    let (s, (strength, _)) = best?;
+    if tied && strength < 3 {
+        return None; // ambiguous: better silent than wrong
+    }
+    Some((s, strength))
+}
+
 /// Matches template sections to document headings.
 pub fn match_sections(model: &DocModel, template: &Template) -> Vec<SectionMatch> {
-    let mut matches: Vec<SectionMatch> = template
-        .sections
+    let best: Vec<Option<(usize, u8)>> = model
+        .headings
         .iter()
+        .map(|h| best_match(h, template))
+        .collect();
+    match_sections_with(&best, template.sections.len())
+}
+
+/// Matches template sections to document headings given each heading's
+/// [`best_match`], in document order.
+pub(crate) fn match_sections_with(
+    best: &[Option<(usize, u8)>],
+    section_count: usize,
+) -> Vec<SectionMatch> {
+    let mut matches: Vec<SectionMatch> = (0..section_count)
         .map(|_| SectionMatch {
             status: SectionStatus::Missing,
             headings: Vec::new(),
         })
         .collect();
-    for (h, heading) in model.headings.iter().enumerate() {
-        let mut best: Option<(usize, (u8, f64))> = None;
-        let mut tied = false;
-        for (s, section) in template.sections.iter().enumerate() {
-            let (strength, weight) = score(&heading.text, section);
-            // Headings nested deeper than the template's sections only count when exact.
-            let too_deep = heading.level > section.level && strength < 3;
-            if strength == 0 || too_deep {
-                continue;
-            }
-            match best {
-                Some((_, b)) if (strength, weight) < b => {}
-                Some((_, b)) if (strength, weight) == b => tied = true,
-                _ => {
-                    best = Some((s, (strength, weight)));
-                    tied = false;
-                }
-            }
-        }
-        let Some((s, (strength, _))) = best else {
+    for (h, best) in best.iter().enumerate() {
+        let Some((s, strength)) = *best else {
             continue;
         };
-        if tied && strength < 3 {
-            continue; // ambiguous: better silent than wrong
-        }
-        let m = &mut matches[s];
+        let Some(m) = matches.get_mut(s) else {
+            continue;
+        };
         let status = if strength == 3 {
             SectionStatus::Exact
         } else {
@@ -318,12 +339,21 @@ fn check_empty(
     matches: &[SectionMatch],
     out: &mut Findings<'_>,
 ) {
+    // The template section each heading stands for (a heading stands for at most one).
+    let mut section_of = vec![None; model.headings.len()];
+    for (s, m) in template.sections.iter().zip(matches) {
+        for &h in &m.headings {
+            if let Some(slot) = section_of.get_mut(h) {
+                *slot = Some(s);
+            }
+        }
+    }
     let guidance_heading = |h: usize| {
-        template
-            .sections
-            .iter()
-            .zip(matches)
-            .any(|(s, m)| s.guidance_only && m.headings.contains(&h))
+        section_of
+            .get(h)
+            .copied()
+            .flatten()
+            .is_some_and(|s| s.guidance_only)
     };
     let mut flagged_until = 0;
     for (h, heading) in model.headings.iter().enumerate() {
@@ -331,12 +361,7 @@ fn check_empty(
             continue;
         }
         flagged_until = heading.section_end;
-        let section = template
-            .sections
-            .iter()
-            .zip(matches)
-            .find(|(_, m)| m.headings.contains(&h))
-            .map(|(s, _)| s);
+        let section = section_of.get(h).copied().flatten();
         let asks = match section {
             Some(s) if !s.fields.is_empty() => format!(
                 ": fill in {}",

@@ -15,12 +15,13 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
 
 use super::Finding;
 use super::actions::Edit;
 use super::model::DocModel;
 use crate::document::Document;
+use crate::rules::RuleCode;
 
 /// What a directive does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +62,7 @@ fn directive_pattern() -> Option<&'static Regex> {
 }
 
 /// Reads the directives of one piece of HTML that starts at byte `offset`.
-fn read_directives(html: &str, offset: usize, out: &mut Vec<Directive>) {
+pub(crate) fn read_directives(html: &str, offset: usize, out: &mut Vec<Directive>) {
     let Some(pattern) = directive_pattern() else {
         return;
     };
@@ -94,43 +95,28 @@ fn read_directives(html: &str, offset: usize, out: &mut Vec<Directive>) {
     }
 }
 
-/// The suppression comments of a document, in document order.
+/// The suppression comments of a document (whose text is `text`), in document order.
 pub fn directives(doc: &Document, text: &str) -> Vec<Directive> {
     let mut out = Vec::new();
     if !text.contains("reframe-") {
         return out;
     }
-    collect_blocks(doc.block_tree().root_node(), text, &mut out);
-    for tree in doc.inline_trees() {
-        collect_inline(tree, text, &mut out);
-    }
-    out.sort_by_key(|d| d.range.start);
-    out.dedup();
+    doc.visit_chunks(|chunk| {
+        if !chunk.text().contains("reframe-") {
+            return;
+        }
+        let start = chunk.range().start;
+        let facts = super::model::read_chunk(&chunk.syntax(), &mut Default::default());
+        out.extend(facts.directives.into_iter().map(|d| Directive {
+            range: d.range.start + start..d.range.end + start,
+            ..d
+        }));
+    });
     out
 }
 
-fn collect_blocks(node: Node<'_>, text: &str, out: &mut Vec<Directive>) {
-    match node.kind() {
-        "html_block" => {
-            if let Some(html) = text.get(node.byte_range()) {
-                read_directives(html, node.start_byte(), out);
-            }
-        }
-        "fenced_code_block"
-        | "indented_code_block"
-        | "minus_metadata"
-        | "plus_metadata"
-        | "inline" => {}
-        _ => {
-            let mut cursor = node.walk();
-            for child in node.children(&mut cursor) {
-                collect_blocks(child, text, out);
-            }
-        }
-    }
-}
-
-fn collect_inline(tree: &Tree, text: &str, out: &mut Vec<Directive>) {
+/// Reads the directives in the HTML tags of an inline tree whose offsets index `text`.
+pub(crate) fn collect_inline(tree: &Tree, text: &str, out: &mut Vec<Directive>) {
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
         if node.kind() == "html_tag" {
@@ -151,16 +137,26 @@ fn collect_inline(tree: &Tree, text: &str, out: &mut Vec<Directive>) {
 
 /// Removes the findings that suppression comments turn off.
 pub fn apply(doc: &Document, text: &str, findings: &mut Vec<Finding>) {
-    let directives = directives(doc, text);
-    if directives.is_empty() || findings.is_empty() {
+    if findings.is_empty() {
         return;
     }
-    findings.retain(|f| !suppressed(doc, &directives, f));
+    let directives = directives(doc, text);
+    if directives.is_empty() {
+        return;
+    }
+    findings.retain(|f| !suppressed(doc, &directives, f.code, f.range.start));
 }
 
-fn suppressed(doc: &Document, directives: &[Directive], finding: &Finding) -> bool {
-    let code = finding.code.as_str();
-    let line = doc.line_of_byte(finding.range.start);
+/// Whether the directives (in document order) turn off a finding of rule `code` that
+/// starts at byte `start`.
+pub(crate) fn suppressed(
+    doc: &Document,
+    directives: &[Directive],
+    code: RuleCode,
+    start: usize,
+) -> bool {
+    let code = code.as_str();
+    let line = doc.line_of_byte(start);
     // Replayed disable/enable state: everything off (with exceptions), or some codes off.
     let mut all_off = false;
     let mut except: BTreeSet<&str> = BTreeSet::new();
@@ -180,7 +176,7 @@ fn suppressed(doc: &Document, directives: &[Directive], finding: &Finding) -> bo
             {
                 return true;
             }
-            Kind::Disable if d.range.end <= finding.range.start => {
+            Kind::Disable if d.range.end <= start => {
                 if d.codes.is_empty() {
                     all_off = true;
                     except.clear();
@@ -192,7 +188,7 @@ fn suppressed(doc: &Document, directives: &[Directive], finding: &Finding) -> bo
                     }
                 }
             }
-            Kind::Enable if d.range.end <= finding.range.start => {
+            Kind::Enable if d.range.end <= start => {
                 if d.codes.is_empty() {
                     all_off = false;
                     except.clear();

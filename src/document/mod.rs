@@ -43,37 +43,33 @@
 //!
 //! # Syntax
 //!
-//! The block tree is parsed with `tree_sitter_md::LANGUAGE`, and each `inline`
-//! or `pipe_table_cell` node gets an inline tree parsed with
-//! `tree_sitter_md::INLINE_LANGUAGE` over the node's text minus its
-//! `block_continuation` children. The parsers read the rope chunk by chunk;
-//! the text is never copied for a parse.
+//! The text is cut into *chunks* that tree-sitter-md parses independently (`chunks.rs`
+//! says where and why that gives the same blocks as one parse of the whole text). Each
+//! chunk has a block tree (`tree_sitter_md::LANGUAGE`) parsed over the chunk's own text,
+//! with positions relative to the chunk, and its `inline` and `pipe_table_cell` nodes get
+//! inline trees (`tree_sitter_md::INLINE_LANGUAGE`) parsed on demand over the node's text
+//! minus its `block_continuation` children ([`ChunkSyntax`]).
 //!
-//! A leading byte order mark needs no special handling: tree-sitter's lexer
-//! skips U+FEFF at byte 0 and does not count it as a column, so front matter
-//! or a heading on line 0 after a BOM parses as it would without one (the
-//! tests check this, including a BOM typed or deleted at the start).
+//! Trees are not kept: a document holds its text and where its chunks are, and each chunk
+//! carries an identifier that stays the same as long as its text does. A reader walks the
+//! chunks with [`Document::visit_chunks`], asks for the syntax of the chunks it has not
+//! seen before, and keeps what it learnt from them under their identifiers. The chunks
+//! of a new document are found the first time they are walked, so opening a document
+//! parses it once, in the walk.
 //!
-//! An incremental change is one [`tree_sitter::InputEdit`] computed against
-//! the text as it is just before that change (rows count `\n` only and columns
-//! count bytes, as tree-sitter does; the lone `\r`s that LSP and ropey count
-//! as line breaks are tracked to convert), then: edit the rope, edit the
-//! block tree, reparse it with the old tree, and parse afresh only the inline
-//! nodes that touch the edit or a range whose block structure changed
-//! (`Tree::changed_ranges`). The other inline trees are kept; those after the
-//! edit are moved to their new place lazily, on first access. Inline trees
-//! are never parsed incrementally: tree-sitter-md's inline grammar can then
-//! tokenise differently from a fresh parse. A full replacement
-//! (`range: None`) reparses from scratch, so it always resynchronises.
+//! A leading byte order mark needs no special handling: tree-sitter's lexer skips U+FEFF
+//! at byte 0 and does not count it as a column, so front matter or a heading on line 0
+//! after a BOM parses as it would without one (the tests check this, including a BOM
+//! typed or deleted at the start).
 //!
-//! Cost of a keystroke: the rope edit, the point conversions and the inline
-//! work are proportional to the edit (plus a few integer updates per inline
-//! tree after it). The block reparse (and `Tree::changed_ranges`) is
-//! tree-sitter's: tree-sitter-md's block trees are flat (the blocks of a
-//! section, and the top-level sections, are long lists of siblings) and
-//! tree-sitter rebuilds the sibling lists along the path to a change, so on
-//! large documents that part grows with the number of blocks and sections.
+//! An incremental change edits the rope, then finds again the chunk it falls in (and its
+//! neighbours when the edit moved a boundary), parsing only them; their syntax is kept for
+//! the next walk. A full replacement (`range: None`) forgets every chunk, so it always
+//! resynchronises. Cost of a keystroke: the rope edit and the position conversions are
+//! logarithmic in the text; the reparse is proportional to the chunk; the walk costs a
+//! few integer operations per chunk.
 
+mod chunks;
 mod position;
 mod syntax;
 
@@ -83,24 +79,25 @@ mod tests;
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::{Mutex, MutexGuard};
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Node, Point, Tree};
 
+pub use chunks::MIN_CHUNK;
 pub use position::{EditIssue, Position, PositionEncoding, Span, UnknownEncoding};
+pub use syntax::{ChunkSyntax, is_inline_kind, may_hold_inline_syntax};
 
-use syntax::{Syntax, advance_point};
+use chunks::ChunkState;
 
-/// A markdown buffer: its text, its syntax trees and position conversions.
-#[derive(Clone)]
+/// A markdown buffer: its text, where its chunks are, and position conversions.
 pub struct Document {
     rope: Rope,
-    /// Byte offsets of every `\r` not followed by `\n`, sorted. Ropey counts
-    /// these as line breaks but tree-sitter rows do not, so the rows of an
-    /// `InputEdit` subtract them.
-    lone_crs: Vec<usize>,
-    syntax: Syntax,
+    /// The least chunk length, or `None` for a document parsed as one chunk.
+    min_chunk: Option<usize>,
+    chunks: Mutex<ChunkState>,
     last_changed: Option<Range<usize>>,
+    /// Counts changes, so that a reader can tell whether it has seen this text.
+    revision: u64,
 }
 
 impl fmt::Debug for Document {
@@ -119,21 +116,16 @@ impl Default for Document {
     }
 }
 
-/// Returns the sorted offsets of the `\r`s in `rope` that are not followed
-/// by `\n`.
-fn find_lone_crs(rope: &Rope) -> Vec<usize> {
-    let mut found = Vec::new();
-    let mut chunk_start = 0;
-    for chunk in rope.chunks() {
-        for (offset, _) in chunk.match_indices('\r') {
-            let byte = chunk_start + offset;
-            if rope.get_byte(byte + 1) != Some(b'\n') {
-                found.push(byte);
-            }
+impl Clone for Document {
+    fn clone(&self) -> Document {
+        Document {
+            rope: self.rope.clone(),
+            min_chunk: self.min_chunk,
+            chunks: Mutex::new(self.lock_chunks().clone()),
+            last_changed: self.last_changed.clone(),
+            revision: self.revision,
         }
-        chunk_start += chunk.len();
     }
-    found
 }
 
 /// Converts a count to a `u32` position field, saturating.
@@ -141,18 +133,91 @@ fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
+/// One chunk met by [`Document::visit_chunks`].
+pub struct Chunk<'d> {
+    doc: &'d Document,
+    id: u64,
+    range: Range<usize>,
+    syntax: Option<ChunkSyntax>,
+}
+
+impl Chunk<'_> {
+    /// An identifier that stays the same while the chunk's text does (wherever the chunk
+    /// moves), unique in the process.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The chunk's byte range in the document.
+    pub fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+
+    /// The chunk's text.
+    pub fn text(&self) -> Cow<'_, str> {
+        self.doc.slice(self.range.clone())
+    }
+
+    /// The chunk's syntax: the parse made while finding the chunk, or a new one.
+    pub fn syntax(self) -> ChunkSyntax {
+        match self.syntax {
+            Some(syntax) => syntax,
+            None => self.doc.parse_chunk(self.range),
+        }
+    }
+}
+
 impl Document {
-    /// Makes a document holding `text` and parses it fully.
+    /// Makes a document holding `text`. Its chunks are found when first walked.
     pub fn new(text: &str) -> Document {
+        Document::with_chunks(text, Some(MIN_CHUNK))
+    }
+
+    /// Makes a document holding `text` that is always parsed as one chunk, as a reference
+    /// for the chunked parse (slow on large texts: every edit reparses everything).
+    pub fn new_unchunked(text: &str) -> Document {
+        Document::with_chunks(text, None)
+    }
+
+    /// Makes a document holding `text` whose chunks are at least `min_chunk` bytes long
+    /// (instead of [`MIN_CHUNK`]): small values make many chunks of small texts, for tests.
+    pub fn with_min_chunk(text: &str, min_chunk: usize) -> Document {
+        Document::with_chunks(text, Some(min_chunk))
+    }
+
+    /// The least chunk length this document was made with (`None`: one chunk).
+    pub fn min_chunk(&self) -> Option<usize> {
+        self.min_chunk
+    }
+
+    /// A new document holding `text`, chunked like this one.
+    pub fn with_same_chunking(&self, text: &str) -> Document {
+        Document::with_chunks(text, self.min_chunk)
+    }
+
+    fn with_chunks(text: &str, min_chunk: Option<usize>) -> Document {
         let rope = Rope::from_str(text);
-        let lone_crs = find_lone_crs(&rope);
-        let syntax = Syntax::new(&rope);
+        let chunks = Mutex::new(ChunkState::new(&rope));
         Document {
             rope,
-            lone_crs,
-            syntax,
+            min_chunk,
+            chunks,
             last_changed: None,
+            revision: 0,
         }
+    }
+
+    /// A number that changes whenever the text may have changed (every
+    /// [`Document::apply_change`]).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Locks the chunk table; a panic while it was held leaves it usable.
+    fn lock_chunks(&self) -> MutexGuard<'_, ChunkState> {
+        self.chunks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The whole text.
@@ -201,6 +266,7 @@ impl Document {
         new_text: &str,
         enc: PositionEncoding,
     ) -> Vec<EditIssue> {
+        self.revision += 1;
         let Some(span) = range else {
             self.replace_all(new_text);
             return Vec::new();
@@ -226,118 +292,36 @@ impl Document {
         issues
     }
 
-    /// Replaces the whole text and reparses from scratch.
+    /// Replaces the whole text; the chunks are found again from scratch.
     fn replace_all(&mut self, new_text: &str) {
-        let old_len = self.rope.len_bytes();
-        let old_end = self.ts_point(old_len);
         self.rope = Rope::from_str(new_text);
-        self.lone_crs = find_lone_crs(&self.rope);
-        let edit = InputEdit {
-            start_byte: 0,
-            old_end_byte: old_len,
-            new_end_byte: new_text.len(),
-            start_position: Point::new(0, 0),
-            old_end_position: old_end,
-            new_end_position: advance_point(Point::new(0, 0), new_text),
-        };
-        self.syntax.reparse_from_scratch(&self.rope, &edit);
+        *self.chunks.get_mut().unwrap_or_else(|p| p.into_inner()) = ChunkState::new(&self.rope);
         self.last_changed = Some(0..new_text.len());
     }
 
     /// Replaces the bytes `start..end`, which are character boundaries with
-    /// `start <= end <= len_bytes()`, and updates the trees incrementally.
+    /// `start <= end <= len_bytes()`, and finds again the chunks the edit touched.
     fn replace_bytes(&mut self, start: usize, end: usize, new_text: &str) {
         if start == end && new_text.is_empty() {
             self.last_changed = Some(start..start);
             return;
         }
-        let start_position = self.ts_point(start);
-        let old_end_position = self.ts_point(end);
-        let new_end = start + new_text.len();
-        let edit = InputEdit {
-            start_byte: start,
-            old_end_byte: end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position: advance_point(start_position, new_text),
-        };
-
-        // Lone `\r`s: those in the replaced range go, the one just before it
-        // may change, those after it shift.
-        let keep = self
-            .lone_crs
-            .partition_point(|&cr| cr < start.saturating_sub(1));
-        let after = self.lone_crs.partition_point(|&cr| cr < end);
-        let shifted: Vec<usize> = self.lone_crs[after..]
-            .iter()
-            .map(|&cr| cr - end + new_end)
-            .collect();
-        self.lone_crs.truncate(keep);
-
         let start_char = self.rope.byte_to_char(start);
         let end_char = self.rope.byte_to_char(end);
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
-
-        if start > 0
-            && self.rope.get_byte(start - 1) == Some(b'\r')
-            && self.rope.get_byte(start) != Some(b'\n')
-        {
-            self.lone_crs.push(start - 1);
-        }
-        for (offset, _) in new_text.match_indices('\r') {
-            let byte = start + offset;
-            if self.rope.get_byte(byte + 1) != Some(b'\n') {
-                self.lone_crs.push(byte);
+        let new_end = start + new_text.len();
+        let chunks = self.chunks.get_mut().unwrap_or_else(|p| p.into_inner());
+        chunks.edit(&self.rope, self.min_chunk, start, end, new_end);
+        // What changed: the edit, widened to the chunks found again.
+        let mut changed = start..new_end;
+        for (_, syntax) in &chunks.fresh {
+            let range = syntax.range();
+            if range.start <= changed.end && changed.start <= range.end {
+                changed = changed.start.min(range.start)..changed.end.max(range.end);
             }
         }
-        self.lone_crs.extend(shifted);
-
-        let changed = self.syntax.apply_edit(&self.rope, &edit);
         self.last_changed = Some(changed);
-    }
-
-    /// The tree-sitter point of a byte offset (a character boundary) of the
-    /// current text: the row counts `\n`s before it, the column counts bytes
-    /// since the last `\n`.
-    fn ts_point(&self, byte: usize) -> Point {
-        let line = self.rope.byte_to_line(byte);
-        let row = line.saturating_sub(self.lone_crs_before(byte));
-        Point::new(row, byte - self.ts_line_start(line))
-    }
-
-    /// The number of lone `\r`s before a byte offset.
-    fn lone_crs_before(&self, byte: usize) -> usize {
-        self.lone_crs.partition_point(|&cr| cr < byte)
-    }
-
-    /// Where the tree-sitter row holding (LSP) line `line` starts: the start
-    /// of the first line of the run of lines joined to `line` by lone `\r`s.
-    fn ts_line_start(&self, line: usize) -> usize {
-        let start = self.rope.line_to_byte(line);
-        if start == 0 || self.rope.get_byte(start - 1) != Some(b'\r') {
-            return start;
-        }
-        // The `j` line breaks before lines `line - j + 1 ..= line` are all
-        // lone `\r`s exactly when `j` lone `\r`s lie between the starts of
-        // lines `line - j` and `line`. That holds for j = 1 and, once false,
-        // stays false, so binary search for the largest such `j`.
-        let lone_at_line = self.lone_crs_before(start);
-        let all_lone = |j: usize| {
-            let earlier = self.rope.line_to_byte(line - j);
-            lone_at_line - self.lone_crs_before(earlier) == j
-        };
-        let (mut good, mut bad) = (1, line + 1);
-        while bad - good > 1 {
-            let mid = good + (bad - good) / 2;
-            if all_lone(mid) {
-                good = mid;
-            } else {
-                bad = mid;
-            }
-        }
-        self.rope.line_to_byte(line - good)
     }
 
     /// Moves a byte offset into the text and back to the start of the
@@ -496,21 +480,76 @@ impl Document {
         self.rope.byte_slice(start..end).to_string()
     }
 
-    /// The block tree (`tree_sitter_md::LANGUAGE`).
-    pub fn block_tree(&self) -> &Tree {
-        self.syntax.block_tree()
+    /// Walks the chunks in order, finding those not known yet. `visit` gets each chunk
+    /// with its identifier and range; [`Chunk::syntax`] parses it when its parse is not
+    /// at hand.
+    pub fn visit_chunks(&self, mut visit: impl FnMut(Chunk<'_>)) {
+        let len = self.rope.len_bytes();
+        // The chunks known now, in one go; the lock is not held while `visit` runs.
+        let (known, mut fresh, frontier) = {
+            let mut chunks = self.lock_chunks();
+            let known: Vec<(u64, Range<usize>)> = (0..chunks.known.len())
+                .map(|i| (chunks.known[i].id, chunks.known[i].start..chunks.end_of(i)))
+                .collect();
+            (known, std::mem::take(&mut chunks.fresh), chunks.frontier)
+        };
+        let mut index = known.len();
+        for (id, range) in known {
+            let syntax = fresh
+                .iter()
+                .position(|(fresh_id, _)| *fresh_id == id)
+                .map(|at| fresh.swap_remove(at).1);
+            visit(Chunk {
+                doc: self,
+                id,
+                range,
+                syntax,
+            });
+        }
+        if frontier >= len {
+            return;
+        }
+        // The rest is found one chunk at a time (finding one may bring back old chunks
+        // after it, which are then visited as known).
+        loop {
+            let chunk = {
+                let mut chunks = self.lock_chunks();
+                if index < chunks.known.len() {
+                    let known = chunks.known[index];
+                    Chunk {
+                        doc: self,
+                        id: known.id,
+                        range: known.start..chunks.end_of(index),
+                        syntax: chunks.take_fresh(known.id),
+                    }
+                } else if chunks.frontier < len {
+                    let start = chunks.frontier;
+                    let (id, syntax) = chunks.resolve_next(&self.rope, self.min_chunk);
+                    Chunk {
+                        doc: self,
+                        id,
+                        range: start..chunks.end_of(index),
+                        syntax: Some(syntax),
+                    }
+                } else {
+                    return;
+                }
+            };
+            visit(chunk);
+            index += 1;
+        }
     }
 
-    /// The inline tree (`tree_sitter_md::INLINE_LANGUAGE`) of an `inline` or
-    /// `pipe_table_cell` node of the current block tree, if it has one.
-    /// Its node positions are positions in the whole document.
-    pub fn inline_tree(&self, inline_node: &Node<'_>) -> Option<&Tree> {
-        self.syntax.inline_tree(inline_node)
+    /// The byte ranges of the chunks, in order (finding them all).
+    pub fn chunk_ranges(&self) -> Vec<Range<usize>> {
+        let mut ranges = Vec::new();
+        self.visit_chunks(|chunk| ranges.push(chunk.range()));
+        ranges
     }
 
-    /// Every inline tree, in document order.
-    pub fn inline_trees(&self) -> impl ExactSizeIterator<Item = &Tree> {
-        self.syntax.inline_trees()
+    /// Parses the chunk at `range` (a chunk of the current text).
+    fn parse_chunk(&self, range: Range<usize>) -> ChunkSyntax {
+        chunks::parse_known_chunk(&self.rope, range)
     }
 
     /// The byte range of the current text whose text or syntax may differ

@@ -16,7 +16,10 @@ use crate::analysis::hover::hover as hover_at;
 use crate::analysis::outline::{self, Symbol};
 use crate::analysis::{questions, readiness};
 
-fn document<'s>(state: &'s State, uri: &Uri) -> Option<(&'s OpenDocument, String, Analysis)> {
+fn document<'s>(
+    state: &'s State,
+    uri: &Uri,
+) -> Option<(&'s OpenDocument, String, std::sync::Arc<Analysis>)> {
     let open = state.documents.get(uri)?;
     let text = open.doc.text();
     let analysis = open.analyze(&text);

@@ -14,6 +14,7 @@ pub mod convert;
 mod features;
 pub mod guard;
 mod memory;
+mod publish;
 mod settings;
 pub mod transport;
 
@@ -25,7 +26,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions,
-    CompletionParams, CompletionResponse, Diagnostic, DidChangeConfigurationParams,
+    CompletionParams, CompletionResponse, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
     FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
@@ -35,7 +36,6 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::analysis;
 use crate::document::{Document, PositionEncoding};
 
 /// An open document, the version the client gave it, and its configuration.
@@ -43,12 +43,15 @@ struct OpenDocument {
     doc: Document,
     version: i32,
     profile: settings::Profile,
+    /// The analysis kept up to date across edits, and the diagnostics' JSON.
+    analysis: Mutex<publish::DocumentAnalysis>,
 }
 
 impl OpenDocument {
-    /// Analyses the document (whose full text the caller holds) with its own configuration.
-    fn analyze(&self, text: &str) -> analysis::Analysis {
-        analysis::analyze_text(&self.doc, text, &self.profile.context())
+    /// The analysis of the document with its own configuration, kept up to date across
+    /// edits (the caller's copy of the text is not needed).
+    fn analyze(&self, _text: &str) -> Arc<crate::analysis::Analysis> {
+        self.analysis()
     }
 }
 
@@ -90,7 +93,7 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    fn new(client: Client, output: publish::Output) -> Backend {
         let state = Arc::new(Mutex::new(State {
             encoding: PositionEncoding::Utf16,
             client: ClientSupport::default(),
@@ -98,7 +101,12 @@ impl Backend {
             settings: settings::Settings::default(),
         }));
         let (queue, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(publish_worker(client.clone(), Arc::clone(&state), receiver));
+        tokio::spawn(publish_worker(
+            client.clone(),
+            output,
+            Arc::clone(&state),
+            receiver,
+        ));
         Backend {
             client,
             state,
@@ -115,6 +123,7 @@ impl Backend {
 /// Analyses queued documents one at a time and publishes their diagnostics.
 async fn publish_worker(
     client: Client,
+    output: publish::Output,
     state: Arc<Mutex<State>>,
     mut receiver: mpsc::UnboundedReceiver<Uri>,
 ) {
@@ -122,6 +131,9 @@ async fn publish_worker(
     let mut published: HashSet<Uri> = HashSet::new();
     // Section progress last shown per document, to refresh inlay hints when it changes.
     let mut progress: HashMap<Uri, Vec<String>> = HashMap::new();
+    // What each document's last publish was made from: a URI queued again for a change
+    // that publish already covered is not analysed or published again.
+    let mut sent: HashMap<Uri, publish::Made> = HashMap::new();
     while let Some(first) = receiver.recv().await {
         let mut pending = vec![first];
         while let Ok(more) = receiver.try_recv() {
@@ -133,7 +145,7 @@ async fn publish_worker(
         for uri in pending {
             // A panic in the analysis costs this version its diagnostics, not the worker.
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                diagnostics_for(&state, &uri)
+                diagnostics_for(&state, &uri, sent.get(&uri))
             }));
             let Ok(computed) = computed else {
                 let text = format!("internal error analysing {}: no diagnostics", uri.as_str());
@@ -141,14 +153,24 @@ async fn publish_worker(
                 client.log_message(MessageType::ERROR, text).await;
                 continue;
             };
-            let Some((version, diagnostics, published_progress)) = computed else {
-                // Closed: clear what the client shows for it.
-                closed = true;
-                progress.remove(&uri);
-                if published.remove(&uri) {
-                    client.publish_diagnostics(uri, Vec::new(), None).await;
+            let (version, message, published_progress, made) = match computed {
+                Publish::Closed => {
+                    // Closed: clear what the client shows for it.
+                    closed = true;
+                    progress.remove(&uri);
+                    sent.remove(&uri);
+                    if published.remove(&uri) {
+                        output.send_message(publish::clear_message(&uri));
+                    }
+                    continue;
                 }
-                continue;
+                Publish::Unchanged => continue,
+                Publish::Message {
+                    version,
+                    message,
+                    progress,
+                    made,
+                } => (version, message, progress, made),
             };
             // Drop the result if a newer version arrived meanwhile: it is queued already.
             let current = lock(&state).documents.get(&uri).map(|d| d.version);
@@ -156,12 +178,15 @@ async fn publish_worker(
                 continue;
             }
             published.insert(uri.clone());
-            let refresh = progress.get(&uri) != Some(&published_progress)
-                && lock(&state).client.inlay_hint_refresh;
-            progress.insert(uri.clone(), published_progress);
-            client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
+            sent.insert(uri.clone(), made);
+            let refresh = published_progress
+                .as_ref()
+                .is_some_and(|p| progress.get(&uri) != Some(p));
+            if let Some(published_progress) = published_progress {
+                progress.insert(uri.clone(), published_progress);
+            }
+            // Sent as built: serialised once, straight to the output.
+            output.send_message(message);
             if refresh {
                 // The client re-asks for hints. Its answer is not waited for here: a client
                 // that never answers must not stall diagnostics.
@@ -178,21 +203,46 @@ async fn publish_worker(
     }
 }
 
-/// The diagnostics of a document's current version, with its section progress summaries.
-fn diagnostics_for(state: &Mutex<State>, uri: &Uri) -> Option<(i32, Vec<Diagnostic>, Vec<String>)> {
+/// What to publish for a queued document.
+enum Publish {
+    /// The document is closed.
+    Closed,
+    /// The last publish was made from this very text, version and configuration.
+    Unchanged,
+    /// The diagnostics of the current version, with the section progress summaries when
+    /// the client can be asked to refresh inlay hints.
+    Message {
+        version: i32,
+        message: Vec<u8>,
+        progress: Option<Vec<String>>,
+        made: publish::Made,
+    },
+}
+
+/// The diagnostics message of a document's current version, unless `last` says it was
+/// published already.
+fn diagnostics_for(state: &Mutex<State>, uri: &Uri, last: Option<&publish::Made>) -> Publish {
     let state = lock(state);
-    let open = state.documents.get(uri)?;
-    let analysis = analysis::analyze(&open.doc, &open.profile.context());
-    let diagnostics = analysis
-        .findings
-        .iter()
-        .map(|f| convert::diagnostic(&open.doc, f, state.encoding))
-        .collect();
-    let progress = crate::analysis::outline::progress(&analysis, open.profile.template())
-        .iter()
-        .map(|p| format!("{}:{}", p.heading, p.summary()))
-        .collect();
-    Some((open.version, diagnostics, progress))
+    let Some(open) = state.documents.get(uri) else {
+        return Publish::Closed;
+    };
+    let made = open.made();
+    if last == Some(&made) {
+        return Publish::Unchanged;
+    }
+    let (message, _) = open.publish_message(uri, state.encoding);
+    let progress = state.client.inlay_hint_refresh.then(|| {
+        open.progress()
+            .iter()
+            .map(|p| format!("{}:{}", p.heading, p.summary()))
+            .collect()
+    });
+    Publish::Message {
+        version: open.version,
+        message,
+        progress,
+        made,
+    }
 }
 
 impl LanguageServer for Backend {
@@ -378,6 +428,7 @@ impl LanguageServer for Backend {
                     doc: Document::new(&item.text),
                     version: item.version,
                     profile,
+                    analysis: publish::new_state(),
                 },
             );
         }
@@ -442,14 +493,20 @@ impl LanguageServer for Backend {
 /// stdin), which makes the exit code 0 rather than 1.
 ///
 /// The input goes through [`transport::Input`] and the service through [`guard::Guard`], so
-/// that no message and no panic in a handler stops the server.
+/// that no message and no panic in a handler stops the server. The output goes through
+/// [`publish::Output`], which the publish worker writes diagnostics to directly.
 pub async fn run_stdio() -> bool {
     let stdin = transport::Input::new(tokio::io::stdin());
-    let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::new(Backend::new);
+    let (output, writer) = publish::Output::start(std::io::stdout());
+    let stdout = output.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, output));
     let client = service.inner().client.clone();
     let service = guard::Guard::new(service, client);
     let shut_down = service.shutdown_flag();
     Server::new(stdin, stdout, socket).serve(service).await;
+    // Everything sent before the end is written before the process exits: the writer
+    // ends when the worker, the last holder of the output, is gone with the service.
+    let wait = tokio::task::spawn_blocking(move || writer.join());
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), wait).await;
     shut_down.is_set()
 }

@@ -1,0 +1,395 @@
+//! Splitting a document into chunks that parse independently.
+//!
+//! tree-sitter-md's block trees are flat, and tree-sitter's incremental reparse of a long
+//! flat list of siblings costs nearly a full parse, so a keystroke in a 1 MB document
+//! cost as much as parsing it. Instead the text is cut into chunks at places where the
+//! block parser is in its initial state, and each chunk is parsed on its own: an edit
+//! reparses the chunk it falls in, and the analysis reuses what it knew about the others.
+//!
+//! # Where a chunk may end
+//!
+//! A *candidate* is the start `c` of a line that begins with `#` or an ASCII letter and
+//! follows a blank line (spaces, tabs and `\r` only, ended by `\n`). A candidate is a
+//! *boundary* of a chunk starting at `b` when a parse of the text from `b` to one byte
+//! past `c` has a heading or a paragraph starting at `c` whose ancestors are only the
+//! document and sections. Such a block can only start when every container and leaf
+//! block before it is closed (a fenced code block or an HTML block still open would have
+//! swallowed the line), so the parser's state at `c` equals its initial state and the
+//! text from `c` on parses the same alone as after `b`. The only construct whose parse
+//! before `c` depends on text far after it is front matter, whose closing line the
+//! scanner looks ahead for: no candidate is taken before the first line that could close
+//! front matter (any line starting with `---` or `+++`) when the document opens with one.
+//!
+//! Chunks are found greedily: from a chunk's start, the next boundary is the first
+//! candidate at least [`MIN_CHUNK`] bytes on that is a boundary. This makes the chunks a
+//! function of the text alone, so a document edited any number of times has exactly the
+//! chunks of a fresh document with the same text, and the tests compare the two.
+//!
+//! The only differences from a parse of the whole text are the `section` nodes (a section
+//! ends at a chunk's end) and the `document` root: every other node has the same kind,
+//! range and children. `tests/document_props.rs` checks this on random documents.
+//!
+//! # Keeping chunks up to date
+//!
+//! A chunk's extent depends on its own text and the first byte of the next chunk. After
+//! an edit, the chunks from the first one whose text (or following byte) the edit touched
+//! are found again from that chunk's start; as soon as a boundary found again is an old
+//! boundary at or after the end of the edit, everything after it is unchanged and kept.
+//! A document is resolved lazily: chunks past the last one asked for are found when they
+//! are first needed, so opening a document parses each chunk once, while it is analysed.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ropey::Rope;
+
+use super::syntax::{ChunkSyntax, parse_block, starts_top_level_block};
+
+/// The least length of a chunk, in bytes (the last chunk may be shorter). Larger chunks
+/// mean fewer of them to walk per keystroke; smaller ones less to reparse.
+pub const MIN_CHUNK: usize = 256;
+
+/// Identifiers of chunk texts, unique in the process: a chunk keeps its identifier while
+/// its text is unchanged, wherever it moves.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A chunk whose extent is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct KnownChunk {
+    pub start: usize,
+    pub id: u64,
+}
+
+/// The chunks of a document as far as they are known.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ChunkState {
+    /// Resolved chunks in order; each ends where the next starts, the last at `frontier`.
+    pub known: Vec<KnownChunk>,
+    /// The end of the resolved chunks: a boundary (or the end of the text).
+    pub frontier: usize,
+    /// After an edit: the old chunks after it (moved to the new text), to adopt once a
+    /// resolved boundary meets one of them at or after `resync_from`.
+    hints: Vec<KnownChunk>,
+    /// Where the old resolved chunks ended (moved), when there are hints.
+    hints_frontier: usize,
+    /// The end of the last edit in the new text.
+    resync_from: usize,
+    /// No boundary comes before this byte ([`front_matter_guard`]).
+    pub guard: usize,
+    /// Syntax made while resolving, kept for the next visitor of that chunk.
+    pub fresh: Vec<(u64, ChunkSyntax)>,
+}
+
+/// The syntax of the fresh chunks kept for their first reader; more are dropped.
+const MAX_FRESH: usize = 16;
+
+impl ChunkState {
+    /// Where chunk `index` ends.
+    pub fn end_of(&self, index: usize) -> usize {
+        self.known
+            .get(index + 1)
+            .map_or(self.frontier, |next| next.start)
+    }
+
+    /// The syntax kept for chunk `id`, if any (taken: it is handed out once).
+    pub fn take_fresh(&mut self, id: u64) -> Option<ChunkSyntax> {
+        let at = self.fresh.iter().position(|(fresh, _)| *fresh == id)?;
+        Some(self.fresh.swap_remove(at).1)
+    }
+
+    fn keep_fresh(&mut self, id: u64, syntax: ChunkSyntax) {
+        if self.fresh.len() >= MAX_FRESH {
+            self.fresh.remove(0);
+        }
+        self.fresh.push((id, syntax));
+    }
+
+    /// No chunk known yet, for `rope`.
+    pub fn new(rope: &Rope) -> ChunkState {
+        ChunkState {
+            guard: front_matter_guard(rope),
+            ..ChunkState::default()
+        }
+    }
+
+    /// Updates the chunks for an edit that replaced `start..old_end` of the old text by
+    /// text ending at `new_end`, then finds again the chunks the edit touched.
+    pub fn edit(
+        &mut self,
+        rope: &Rope,
+        min_chunk: Option<usize>,
+        start: usize,
+        old_end: usize,
+        new_end: usize,
+    ) {
+        let moved = |byte: usize| byte - old_end + new_end;
+        // Front matter that now ends elsewhere moves the first possible boundary: find
+        // every chunk again, lazily.
+        let guard = front_matter_guard(rope);
+        let old_guard = if self.guard == 0 || self.guard <= start {
+            self.guard
+        } else if self.guard >= old_end {
+            moved(self.guard)
+        } else {
+            usize::MAX
+        };
+        if guard != old_guard {
+            *self = ChunkState {
+                guard,
+                ..ChunkState::default()
+            };
+            return;
+        }
+        self.guard = guard;
+        // The first chunk whose text or following byte the edit touches: the one before
+        // the first chunk that starts at or after the edit (its end is that start).
+        let after = self.known.partition_point(|c| c.start < start);
+        let first = if self.known.is_empty() || start > self.frontier {
+            None
+        } else {
+            Some(after.saturating_sub(1))
+        };
+        let Some(first) = first else {
+            // The edit is past the resolved chunks: they stay, and the rest is found
+            // lazily. (`frontier < start` here, so it does not move.)
+            self.fresh.clear();
+            return;
+        };
+        let later: Vec<KnownChunk> = self.known[first + 1..]
+            .iter()
+            .filter(|c| c.start >= old_end)
+            .map(|c| KnownChunk {
+                start: moved(c.start),
+                id: c.id,
+            })
+            .collect();
+        let old_frontier = self.frontier;
+        self.frontier = self.known[first].start;
+        self.known.truncate(first);
+        self.fresh
+            .retain(|(id, _)| later.iter().any(|c| c.id == *id));
+        for (_, syntax) in &mut self.fresh {
+            syntax.shift(start, old_end, new_end);
+        }
+        if old_frontier >= old_end && old_frontier > start {
+            self.hints = later;
+            self.hints_frontier = moved(old_frontier);
+        } else {
+            self.hints.clear();
+        }
+        self.resync_from = new_end;
+        // Find the touched chunks again now, while the edit is fresh: the analysis that
+        // follows needs their syntax anyway.
+        while self.frontier < new_end || !self.hints.is_empty() {
+            if self.frontier >= rope.len_bytes() {
+                self.hints.clear();
+                break;
+            }
+            self.resolve_and_keep(rope, min_chunk);
+        }
+    }
+
+    /// Finds the chunk that starts at the frontier and adds it, adopting the old chunks
+    /// after it when the boundary found is one of theirs. Returns the new chunk's
+    /// identifier and syntax. The frontier must be before the end of the text.
+    pub fn resolve_next(&mut self, rope: &Rope, min_chunk: Option<usize>) -> (u64, ChunkSyntax) {
+        let start = self.frontier;
+        let syntax = find_chunk(rope, start, self.guard, min_chunk);
+        let id = next_id();
+        let end = start + syntax.len();
+        self.known.push(KnownChunk { start, id });
+        self.frontier = end;
+        self.hints.retain(|c| c.start >= end);
+        if let Some(first) = self.hints.first()
+            && first.start == end
+            && end >= self.resync_from
+        {
+            self.known.append(&mut self.hints);
+            self.frontier = self.hints_frontier;
+        }
+        (id, syntax)
+    }
+
+    /// Finds the chunk at the frontier, keeping its syntax for its first reader.
+    pub fn resolve_and_keep(&mut self, rope: &Rope, min_chunk: Option<usize>) {
+        let (id, syntax) = self.resolve_next(rope, min_chunk);
+        self.keep_fresh(id, syntax);
+    }
+}
+
+/// Whether a line starting with `byte` may start a chunk.
+fn may_start_chunk(byte: u8) -> bool {
+    byte == b'#' || byte.is_ascii_alphabetic()
+}
+
+/// Reads the text of `range` of `rope` into a string.
+///
+/// Text read up to the end of a document that does not end with a line feed gets one:
+/// tree-sitter-md recovers from a heading cut off by the end of the input (`# a` with no
+/// line ending) differently depending on the blocks before it, so without it the last
+/// chunk could parse differently alone than after the others. With it, the text always
+/// parses as if it ended with a line break (node ranges may end one byte past the text).
+fn read(rope: &Rope, range: Range<usize>) -> String {
+    let at_end = range.end == rope.len_bytes();
+    let mut out = String::with_capacity(range.len() + 1);
+    for piece in rope.byte_slice(range).chunks() {
+        out.push_str(piece);
+    }
+    if at_end && !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Where front matter may end, when the document opens with a `---` or `+++` line (after
+/// a byte order mark and indentation): the end of the first later line that closes it as
+/// tree-sitter-md's scanner does (exactly three of the opening character, then only
+/// spaces or tabs, then a line ending or the end of the text, where the parse reads a line
+/// ending). No chunk boundary comes before it. Zero when
+/// there is no opener or no closing line (then there is no front matter to split).
+pub(super) fn front_matter_guard(rope: &Rope) -> usize {
+    let mut lines = rope.lines();
+    let Some(first) = lines.next() else {
+        return 0;
+    };
+    let first: String = first.chars().take(16).collect();
+    let opener = first.trim_start_matches('\u{feff}').trim_start();
+    let mark = if opener.starts_with("---") {
+        b'-'
+    } else if opener.starts_with("+++") {
+        b'+'
+    } else {
+        return 0;
+    };
+    let mut end = rope.line_to_byte(1);
+    for line in lines {
+        end += line.len_bytes();
+        let mut bytes = line.bytes();
+        if !bytes.by_ref().take(3).eq([mark; 3]) {
+            continue;
+        }
+        // The end of the text counts as a line ending: the parse reads one there.
+        let rest = bytes.find(|&b| b != b' ' && b != b'\t');
+        if matches!(rest, Some(b'\n' | b'\r') | None) {
+            return end;
+        }
+    }
+    0
+}
+
+/// The candidates of `rope` at or after `from`, in order (see the module documentation).
+fn candidates(rope: &Rope, from: usize) -> impl Iterator<Item = usize> + '_ {
+    let len = rope.len_bytes();
+    // The line starts at or after `from`: each byte after a `\n`.
+    let mut at = from.max(1);
+    std::iter::from_fn(move || {
+        while at <= len {
+            let newline = find_newline(rope, at - 1)?;
+            let candidate = newline + 1;
+            at = candidate + 1;
+            if candidate >= len || !rope.get_byte(candidate).is_some_and(may_start_chunk) {
+                continue;
+            }
+            if follows_blank_line(rope, newline) {
+                return Some(candidate);
+            }
+        }
+        None
+    })
+}
+
+/// The first `\n` at or after `from`.
+fn find_newline(rope: &Rope, from: usize) -> Option<usize> {
+    if from >= rope.len_bytes() {
+        return None;
+    }
+    let (mut chunks, chunk_start, _, _) = rope.chunks_at_byte(from);
+    let mut offset = from - chunk_start;
+    let mut base = chunk_start;
+    for chunk in chunks.by_ref() {
+        if let Some(i) = chunk.as_bytes().get(offset..).and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == b'\n')
+                .map(|position| position + offset)
+        }) {
+            return Some(base + i);
+        }
+        base += chunk.len();
+        offset = 0;
+    }
+    None
+}
+
+/// Whether the line that the `\n` at `newline` ends is blank (spaces, tabs and `\r`).
+fn follows_blank_line(rope: &Rope, newline: usize) -> bool {
+    let mut at = newline;
+    while at > 0 {
+        match rope.get_byte(at - 1) {
+            Some(b'\n') => return true,
+            Some(b' ' | b'\t' | b'\r') => at -= 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Parses `start..end` of `rope`, `len` bytes of which are the chunk.
+fn parse_chunk(rope: &Rope, start: usize, len: usize, end: usize) -> ChunkSyntax {
+    let source = read(rope, start..end);
+    let tree = parse_block(&source, None);
+    #[expect(
+        clippy::expect_used,
+        reason = "tree-sitter returns no tree only without a language, a timeout or a \
+                  cancellation flag; the bundled grammar always loads and neither of the \
+                  others is ever set"
+    )]
+    let tree = tree.expect("the markdown block grammar failed to load");
+    ChunkSyntax::new(start, len, source, tree)
+}
+
+/// Parses a chunk whose extent is known, with the first byte after it.
+pub(super) fn parse_known_chunk(rope: &Rope, range: Range<usize>) -> ChunkSyntax {
+    let end = (range.end + 1).min(rope.len_bytes());
+    parse_chunk(rope, range.start, range.len(), end)
+}
+
+/// Finds the chunk that starts at `start` (a boundary before the end of the text), at
+/// least `min_chunk` bytes long (all the rest when `None`), and parses it.
+fn find_chunk(rope: &Rope, start: usize, guard: usize, min_chunk: Option<usize>) -> ChunkSyntax {
+    let len = rope.len_bytes();
+    let Some(min_chunk) = min_chunk else {
+        return parse_chunk(rope, start, len - start, len);
+    };
+    let from = (start + min_chunk).max(guard).max(start + 1);
+    let mut pending = candidates(rope, from).peekable();
+    // Parse up to the first candidate; when it is not a boundary (inside a fence, say),
+    // parse a window twice as long and test every candidate in it, and so on.
+    let mut window = 0;
+    while let Some(&first) = pending.peek() {
+        window = (window * 2).max(first + 1 - start);
+        let mut tested = Vec::new();
+        while let Some(&c) = pending.peek() {
+            if c + 1 - start > window && !tested.is_empty() {
+                break;
+            }
+            tested.push(c);
+            pending.next();
+        }
+        let end = tested.last().map_or(len, |&c| c + 1);
+        let source = read(rope, start..end);
+        let Some(tree) = parse_block(&source, None) else {
+            break;
+        };
+        if let Some(&boundary) = tested
+            .iter()
+            .find(|&&c| starts_top_level_block(&tree, c - start))
+        {
+            return ChunkSyntax::new(start, boundary - start, source, tree);
+        }
+    }
+    parse_chunk(rope, start, len - start, len)
+}
