@@ -151,6 +151,15 @@ fn invalid_json_in_a_valid_frame_is_a_parse_error_and_the_server_goes_on() {
     server.send_raw("[1, 2, 3]");
     let error = server.wait_for(|m| m.get("error").is_some());
     assert_eq!(error_code(&error), Some(-32600), "{error}");
+    // Nesting deeper than the JSON reader goes is refused, not followed.
+    let deep = format!(
+        r#"{{"jsonrpc": "2.0", "id": 41, "method": "textDocument/hover", "params": {}{}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    server.send_raw(&deep);
+    let error = server.wait_for(|m| m.get("error").is_some());
+    assert_eq!(error_code(&error), Some(-32700), "{error}");
     assert_alive(&mut server);
     assert_eq!(server.shutdown_and_exit(), Some(0));
 }
