@@ -67,18 +67,21 @@ fn assert_range_in(text: &str, range: &Range<usize>, what: &str) {
     );
 }
 
-/// Offsets to ask the editor features at: the ends, a few character boundaries spread
-/// over the text and the boundaries next to every line break.
+/// Offsets to ask the editor features at: up to 16 spread over the text, taken from the
+/// character boundaries at even steps and next to line breaks, both ends included.
 fn probe_offsets(text: &str) -> Vec<usize> {
     let mut offsets = vec![0, text.len()];
-    let step = (text.len() / 16).max(1);
+    let step = (text.len() / 8).max(1);
     offsets.extend((0..text.len()).step_by(step));
     offsets.extend(text.match_indices('\n').flat_map(|(i, _)| [i, i + 1]));
     offsets.retain(|&o| text.is_char_boundary(o));
     offsets.sort_unstable();
     offsets.dedup();
-    offsets.truncate(32);
-    offsets
+    let every = offsets.len().div_ceil(16).max(1);
+    let last = offsets.last().copied();
+    let mut picked: Vec<usize> = offsets.into_iter().step_by(every).collect();
+    picked.extend(last.filter(|l| picked.last() != Some(l)));
+    picked
 }
 
 /// Fuzz target `document`: `bytes` (read as UTF-8, invalid sequences replaced) as a
