@@ -42,6 +42,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use ropey::Rope;
+use tree_sitter::{InputEdit, Point, Tree};
 
 use super::syntax::{ChunkSyntax, parse_block, starts_top_level_block};
 
@@ -82,6 +83,16 @@ pub(super) struct ChunkState {
     pub guard: usize,
     /// Syntax made while resolving, kept for the next visitor of that chunk.
     pub fresh: Vec<(u64, ChunkSyntax)>,
+    /// The last chunk parsed, for an incremental reparse when the next edit falls in it.
+    hot: Option<Hot>,
+}
+
+/// The parse of the last chunk found: where it starts, what was parsed, the tree.
+#[derive(Clone, Debug)]
+struct Hot {
+    start: usize,
+    source: String,
+    tree: Tree,
 }
 
 /// The syntax of the fresh chunks kept for their first reader; more are dropped.
@@ -127,6 +138,8 @@ impl ChunkState {
         new_end: usize,
     ) {
         let moved = |byte: usize| byte - old_end + new_end;
+        // The last chunk parsed is of use only to this edit: taken now, whatever happens.
+        let hot = self.hot.take();
         // Front matter that now ends elsewhere moves the first possible boundary: find
         // every chunk again, lazily.
         let guard = front_matter_guard(rope);
@@ -182,6 +195,11 @@ impl ChunkState {
             self.hints.clear();
         }
         self.resync_from = new_end;
+        // The old tree of the chunk the edit falls in, edited to match, when it is the
+        // last chunk parsed (typing goes on in one place).
+        let mut reuse = hot
+            .filter(|hot| hot.start == self.frontier && old_end <= hot.start + hot.source.len())
+            .map(|hot| edited_tree(hot, rope, start, old_end, new_end));
         // Find the touched chunks again now, while the edit is fresh: the analysis that
         // follows needs their syntax anyway.
         while self.frontier < new_end || !self.hints.is_empty() {
@@ -189,7 +207,8 @@ impl ChunkState {
                 self.hints.clear();
                 break;
             }
-            self.resolve_and_keep(rope, min_chunk);
+            let (id, syntax) = self.resolve_next_with(rope, min_chunk, reuse.take());
+            self.keep_fresh(id, syntax);
         }
     }
 
@@ -197,8 +216,25 @@ impl ChunkState {
     /// after it when the boundary found is one of theirs. Returns the new chunk's
     /// identifier and syntax. The frontier must be before the end of the text.
     pub fn resolve_next(&mut self, rope: &Rope, min_chunk: Option<usize>) -> (u64, ChunkSyntax) {
+        self.resolve_next_with(rope, min_chunk, None)
+    }
+
+    /// [`ChunkState::resolve_next`], reparsing `reuse` (an old tree edited to match, and
+    /// the length of the text it now stands for) when the chunk's first parse reads
+    /// exactly that text.
+    fn resolve_next_with(
+        &mut self,
+        rope: &Rope,
+        min_chunk: Option<usize>,
+        reuse: Option<(Tree, usize)>,
+    ) -> (u64, ChunkSyntax) {
         let start = self.frontier;
-        let syntax = find_chunk(rope, start, self.guard, min_chunk);
+        let syntax = find_chunk(rope, start, self.guard, min_chunk, reuse);
+        self.hot = Some(Hot {
+            start,
+            source: syntax.source().to_string(),
+            tree: syntax.block_tree().clone(),
+        });
         let id = next_id();
         let end = start + syntax.len();
         self.known.push(KnownChunk { start, id });
@@ -212,12 +248,6 @@ impl ChunkState {
             self.frontier = self.hints_frontier;
         }
         (id, syntax)
-    }
-
-    /// Finds the chunk at the frontier, keeping its syntax for its first reader.
-    pub fn resolve_and_keep(&mut self, rope: &Rope, min_chunk: Option<usize>) {
-        let (id, syntax) = self.resolve_next(rope, min_chunk);
-        self.keep_fresh(id, syntax);
     }
 }
 
@@ -351,6 +381,49 @@ fn parse_chunk(rope: &Rope, start: usize, len: usize, end: usize) -> ChunkSyntax
     ChunkSyntax::new(start, len, source, tree)
 }
 
+/// The tree of `hot` edited for a change of the text that replaced `start..old_end` (old
+/// offsets in the document) by text ending at `new_end`, with the length of the text it
+/// now stands for.
+fn edited_tree(
+    hot: Hot,
+    rope: &Rope,
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+) -> (Tree, usize) {
+    let (from, to, new_to) = (start - hot.start, old_end - hot.start, new_end - hot.start);
+    let start_position = point_at(&hot.source, from);
+    let inserted = read(rope, start..new_end);
+    let mut tree = hot.tree;
+    tree.edit(&InputEdit {
+        start_byte: from,
+        old_end_byte: to,
+        new_end_byte: new_to,
+        start_position,
+        old_end_position: point_at(&hot.source, to),
+        new_end_position: advance_point(start_position, &inserted),
+    });
+    (tree, hot.source.len() - (to - from) + (new_to - from))
+}
+
+/// The tree-sitter point of a byte offset of `text`: the row counts `\n`s before it, the
+/// column counts bytes since the last one.
+fn point_at(text: &str, byte: usize) -> Point {
+    let before = text.get(..byte).unwrap_or(text);
+    advance_point(Point::new(0, 0), before)
+}
+
+/// The point reached from `start` by reading `text`.
+fn advance_point(start: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        Some(last) => Point::new(
+            start.row + text.bytes().filter(|&b| b == b'\n').count(),
+            text.len() - last - 1,
+        ),
+        None => Point::new(start.row, start.column + text.len()),
+    }
+}
+
 /// Parses a chunk whose extent is known, with the first byte after it.
 pub(super) fn parse_known_chunk(rope: &Rope, range: Range<usize>) -> ChunkSyntax {
     let end = (range.end + 1).min(rope.len_bytes());
@@ -359,7 +432,17 @@ pub(super) fn parse_known_chunk(rope: &Rope, range: Range<usize>) -> ChunkSyntax
 
 /// Finds the chunk that starts at `start` (a boundary before the end of the text), at
 /// least `min_chunk` bytes long (all the rest when `None`), and parses it.
-fn find_chunk(rope: &Rope, start: usize, guard: usize, min_chunk: Option<usize>) -> ChunkSyntax {
+///
+/// `reuse` is an old tree edited to stand for a text of the given length from `start`:
+/// the first parse reads that text when its length matches, and then reparses the old
+/// tree incrementally.
+fn find_chunk(
+    rope: &Rope,
+    start: usize,
+    guard: usize,
+    min_chunk: Option<usize>,
+    mut reuse: Option<(Tree, usize)>,
+) -> ChunkSyntax {
     let len = rope.len_bytes();
     let Some(min_chunk) = min_chunk else {
         return parse_chunk(rope, start, len - start, len);
@@ -381,7 +464,11 @@ fn find_chunk(rope: &Rope, start: usize, guard: usize, min_chunk: Option<usize>)
         }
         let end = tested.last().map_or(len, |&c| c + 1);
         let source = read(rope, start..end);
-        let Some(tree) = parse_block(&source, None) else {
+        let old = reuse
+            .take()
+            .filter(|(_, length)| *length == source.len())
+            .map(|(tree, _)| tree);
+        let Some(tree) = parse_block(&source, old.as_ref()) else {
             break;
         };
         if let Some(&boundary) = tested

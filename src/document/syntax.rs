@@ -172,9 +172,12 @@ fn inline_ranges(node: Node<'_>) -> Vec<tree_sitter::Range> {
 }
 
 /// Whether a block node starting exactly at `at` sits at the top level of `tree`: its
-/// ancestors are only the document and sections. Only a heading or a paragraph counts
-/// (a chunk boundary always starts one of them); anything else, including a zero-width
-/// node at `at`, answers no, which is always safe (the chunk just grows).
+/// ancestors are only the document and sections. Only what a line starting with `#` or a
+/// letter can begin counts: a heading, a paragraph, or a table. Which of them it is may
+/// depend on the lines after it (`Title` then `===`), but whether one starts there does
+/// not, so the answer is the same however much of the text was parsed. Anything else,
+/// including a zero-width node at `at`, answers no, which is always safe (the chunk just
+/// grows).
 pub(super) fn starts_top_level_block(tree: &Tree, at: usize) -> bool {
     let mut parent = tree.root_node();
     'levels: loop {
@@ -193,7 +196,11 @@ pub(super) fn starts_top_level_block(tree: &Tree, at: usize) -> bool {
                     parent = child;
                     continue 'levels;
                 }
-                return start == at && matches!(child.kind(), "atx_heading" | "paragraph");
+                return start == at
+                    && matches!(
+                        child.kind(),
+                        "atx_heading" | "setext_heading" | "paragraph" | "pipe_table"
+                    );
             }
             if !cursor.goto_next_sibling() {
                 return false;

@@ -757,3 +757,28 @@ fn documents_are_send_and_sync() {
     fn check<T: Send + Sync + Clone>() {}
     check::<Document>();
 }
+
+#[test]
+fn a_chunk_may_start_with_a_setext_heading_or_a_table() {
+    // Whether `Title` starts a chunk must not depend on how far past it a parse read:
+    // alone it is a paragraph, with the next line a heading or a table.
+    let text = "# H\n\n<!--\n\ncomment\n\n-->\n\n\nTitle\n===\n\nx | y\n--|--\n\n# End\n";
+    let mut doc = Document::with_min_chunk(text, 0);
+    assert_fresh(&doc);
+    let starts: Vec<usize> = doc.chunk_ranges().iter().map(|r| r.start).collect();
+    assert!(
+        starts.contains(&text.find("Title").unwrap_or(0)),
+        "{starts:?}"
+    );
+    assert!(
+        starts.contains(&text.find("x | y").unwrap_or(0)),
+        "{starts:?}"
+    );
+    assert!(
+        doc.apply_change(span((4, 0), (4, 0)), "more ", Utf16)
+            .is_empty()
+    );
+    assert_fresh(&doc);
+    assert!(doc.apply_change(span((0, 0), (0, 3)), "", Utf16).is_empty());
+    assert_fresh(&doc);
+}
