@@ -213,7 +213,7 @@ enum Publish {
     /// the client can be asked to refresh inlay hints.
     Message {
         version: i32,
-        message: Vec<u8>,
+        message: publish::Message,
         progress: Option<Vec<String>>,
         made: publish::Made,
     },

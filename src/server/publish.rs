@@ -14,7 +14,7 @@
 //! sent, so a publish never interleaves with another message.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write as _};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context as TaskContext, Poll};
@@ -31,25 +31,38 @@ use crate::document::{Document, PositionEncoding};
 /// channel and one thread writes them out in order, straight to the file descriptor.
 #[derive(Clone)]
 pub struct Output {
-    sender: std::sync::mpsc::Sender<Vec<u8>>,
+    sender: std::sync::mpsc::Sender<Outgoing>,
+}
+
+/// A message for the writer thread.
+enum Outgoing {
+    /// Bytes framed already (from the transport).
+    Bytes(Vec<u8>),
+    /// A diagnostics notification, framed and written out piece by piece.
+    Publish(Message),
 }
 
 impl Output {
     /// Starts the writer thread over `sink`. It ends once every `Output` is dropped and
     /// everything sent is written (or writing fails).
-    pub fn start<W>(mut sink: W) -> (Output, std::thread::JoinHandle<()>)
+    pub fn start<W>(sink: W) -> (Output, std::thread::JoinHandle<()>)
     where
         W: io::Write + Send + 'static,
     {
-        let (sender, receiver) = std::sync::mpsc::channel::<Vec<u8>>();
+        let (sender, receiver) = std::sync::mpsc::channel::<Outgoing>();
         let writer = std::thread::spawn(move || {
+            let mut sink = io::BufWriter::with_capacity(64 * 1024, sink);
+            let write = |message: Outgoing, sink: &mut io::BufWriter<W>| match message {
+                Outgoing::Bytes(bytes) => sink.write_all(&bytes),
+                Outgoing::Publish(message) => message.write_to(sink),
+            };
             while let Ok(first) = receiver.recv() {
-                if sink.write_all(&first).is_err() {
+                if write(first, &mut sink).is_err() {
                     return;
                 }
                 // Write what queued up meanwhile before flushing.
                 while let Ok(more) = receiver.try_recv() {
-                    if sink.write_all(&more).is_err() {
+                    if write(more, &mut sink).is_err() {
                         return;
                     }
                 }
@@ -61,12 +74,11 @@ impl Output {
         (Output { sender }, writer)
     }
 
-    /// Sends one message body, framed with its `Content-Length` header in place.
-    pub fn send_message(&self, mut body: Vec<u8>) {
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        body.splice(0..0, header.into_bytes());
+    /// Sends a diagnostics notification. It is not copied into one buffer: the writer
+    /// frames it and writes its pieces (the diagnostics' JSON, shared with the cache).
+    pub fn send_message(&self, message: Message) {
         // A closed channel means the server is shutting down: nothing to write to.
-        let _ = self.sender.send(body);
+        let _ = self.sender.send(Outgoing::Publish(message));
     }
 }
 
@@ -78,7 +90,7 @@ impl AsyncWrite for Output {
         _: &mut TaskContext<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        match self.sender.send(buf.to_vec()) {
+        match self.sender.send(Outgoing::Bytes(buf.to_vec())) {
             Ok(()) => Poll::Ready(Ok(buf.len())),
             Err(_) => Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
         }
@@ -190,13 +202,13 @@ impl OpenDocument {
         analysis
     }
 
-    /// The `textDocument/publishDiagnostics` notification for the current text, as a
-    /// message body, and the number of diagnostics in it.
+    /// The `textDocument/publishDiagnostics` notification for the current text, and the
+    /// number of diagnostics in it.
     pub(super) fn publish_message(
         &self,
         uri: &Uri,
         encoding: PositionEncoding,
-    ) -> (Vec<u8>, usize) {
+    ) -> (Message, usize) {
         let mut guard = self.analysed();
         let state = &mut *guard;
         if state.encoding != Some(encoding) {
@@ -215,14 +227,13 @@ impl OpenDocument {
                     json
                 }
             };
-            parts.push((group.first_line, json));
+            parts.push((u32::try_from(group.first_line).unwrap_or(u32::MAX), json));
         }
         if state.serialized.len() > groups.len() {
             let live: std::collections::HashSet<u64> = groups.iter().map(|g| g.key).collect();
             state.serialized.retain(|key, _| live.contains(key));
         }
-        let body = message(uri, Some(self.version), &parts);
-        (body, count)
+        (Message::new(uri, Some(self.version), parts), count)
     }
 }
 
@@ -269,50 +280,161 @@ fn serialize_group(
 
 /// A `textDocument/publishDiagnostics` notification: the groups' diagnostics, each
 /// group's lines moved by its chunk's first line.
-fn message(uri: &Uri, version: Option<i32>, groups: &[(usize, Arc<[DiagnosticJson]>)]) -> Vec<u8> {
-    use std::fmt::Write as _;
-    // Room for everything, the ranges at their longest and the header the output adds.
-    let size: usize = groups
-        .iter()
-        .flat_map(|(_, json)| json.iter())
-        .map(|d| d.rest.len() + 100)
-        .sum();
-    let mut out = String::with_capacity(size + uri.as_str().len() + 240);
-    out.push_str(r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
-    out.push_str(&serde_json::Value::String(uri.as_str().to_string()).to_string());
-    if let Some(version) = version {
-        let _ = write!(out, r#","version":{version}"#);
-    }
-    out.push_str(r#","diagnostics":["#);
-    let mut first = true;
-    for (first_line, json) in groups {
-        let base = u32::try_from(*first_line).unwrap_or(u32::MAX);
-        for d in json.iter() {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            let _ = write!(
-                out,
-                r#"{{"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}"#,
-                d.start.0.saturating_add(base),
-                d.start.1,
-                d.end.0.saturating_add(base),
-                d.end.1
-            );
-            out.push_str(&d.rest);
+pub struct Message {
+    /// Everything up to the opening bracket of the diagnostics.
+    head: String,
+    groups: Vec<(u32, Arc<[DiagnosticJson]>)>,
+    /// The length of the body.
+    len: usize,
+}
+
+/// What closes the body.
+const TAIL: &str = "]}}";
+
+/// The number of decimal digits of `n`.
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The length of a range's JSON ([`write_range`]) without its four numbers.
+const RANGE_FIXED: usize = 70;
+
+/// Writes `{"range":…}` (the diagnostic's opening and range, then a comma).
+fn write_range(out: &mut impl io::Write, d: &DiagnosticJson, base: u32) -> io::Result<()> {
+    write!(
+        out,
+        r#"{{"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}"#,
+        d.start.0.saturating_add(base),
+        d.start.1,
+        d.end.0.saturating_add(base),
+        d.end.1
+    )
+}
+
+impl Message {
+    fn new(uri: &Uri, version: Option<i32>, groups: Vec<(u32, Arc<[DiagnosticJson]>)>) -> Message {
+        let mut head = String::from(
+            r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+        );
+        head.push_str(&serde_json::Value::String(uri.as_str().to_string()).to_string());
+        if let Some(version) = version {
+            head.push_str(&format!(r#","version":{version}"#));
         }
+        head.push_str(r#","diagnostics":["#);
+        let mut len = head.len() + TAIL.len();
+        let mut count: usize = 0;
+        for (base, json) in &groups {
+            for d in json.iter() {
+                count += 1;
+                len += RANGE_FIXED
+                    + digits(d.start.0.saturating_add(*base))
+                    + digits(d.start.1)
+                    + digits(d.end.0.saturating_add(*base))
+                    + digits(d.end.1)
+                    + d.rest.len();
+            }
+        }
+        // Commas between diagnostics.
+        len += count.saturating_sub(1);
+        Message { head, groups, len }
     }
-    out.push_str("]}}");
-    out.into_bytes()
+
+    /// Writes the message, framed with its `Content-Length` header.
+    fn write_to(&self, out: &mut impl io::Write) -> io::Result<()> {
+        write!(out, "Content-Length: {}\r\n\r\n", self.len)?;
+        out.write_all(self.head.as_bytes())?;
+        let mut first = true;
+        for (base, json) in &self.groups {
+            for d in json.iter() {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                first = false;
+                write_range(out, d, *base)?;
+                out.write_all(d.rest.as_bytes())?;
+            }
+        }
+        out.write_all(TAIL.as_bytes())
+    }
+
+    /// The framed message in one buffer (for tests).
+    #[cfg(test)]
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.write_to(&mut out);
+        out
+    }
 }
 
 /// A notification that clears a document's diagnostics.
-pub fn clear_message(uri: &Uri) -> Vec<u8> {
-    message(uri, None, &[])
+pub fn clear_message(uri: &Uri) -> Message {
+    Message::new(uri, None, Vec::new())
 }
 
 /// Locks a document's analysis state for a fresh document.
 pub fn new_state() -> Mutex<DocumentAnalysis> {
     Mutex::new(DocumentAnalysis::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_length_of_a_range_is_counted_right() {
+        for (l1, c1, l2, c2, base) in [
+            (0, 0, 0, 0, 0),
+            (9, 10, 99, 100, 0),
+            (7, 3, 12, 4_000_000, 123_456),
+        ] {
+            let d = DiagnosticJson {
+                start: (l1, c1),
+                end: (l2, c2),
+                rest: String::new(),
+            };
+            let mut out = Vec::new();
+            assert!(write_range(&mut out, &d, base).is_ok());
+            let expected =
+                RANGE_FIXED + digits(l1 + base) + digits(c1) + digits(l2 + base) + digits(c2);
+            assert_eq!(out.len(), expected);
+        }
+    }
+
+    #[test]
+    fn a_message_is_framed_with_its_length_and_parses() {
+        let Ok(uri) = "file:///tmp/a%20b.md".parse::<Uri>() else {
+            panic!("uri");
+        };
+        let group: Arc<[DiagnosticJson]> = vec![
+            DiagnosticJson {
+                start: (0, 1),
+                end: (0, 5),
+                rest: r#","message":"a \"quoted\" one"}"#.to_string(),
+            },
+            DiagnosticJson {
+                start: (2, 0),
+                end: (3, 10),
+                rest: r#","message":"two"}"#.to_string(),
+            },
+        ]
+        .into();
+        for groups in [Vec::new(), vec![(0, Arc::clone(&group)), (40, group)]] {
+            let bytes = Message::new(&uri, Some(7), groups).to_bytes();
+            let text = String::from_utf8(bytes).unwrap_or_default();
+            let (header, body) = text.split_once("\r\n\r\n").unwrap_or_default();
+            assert_eq!(header, format!("Content-Length: {}", body.len()));
+            let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+            assert_eq!(value["params"]["version"], 7);
+            assert_eq!(value["params"]["uri"], "file:///tmp/a%20b.md");
+            let diagnostics = value["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if let Some(last) = diagnostics.last() {
+                assert_eq!(diagnostics.len(), 4);
+                assert_eq!(last["range"]["end"]["line"], 43);
+                assert_eq!(last["message"], "two");
+            }
+        }
+    }
 }
