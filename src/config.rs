@@ -611,7 +611,7 @@ impl Resolved {
                 ..config.clone()
             }),
             config: Arc::new(config),
-            phrases: Arc::new(PhraseRules::builtin()),
+            phrases: PhraseRules::shared(),
             writeups: None,
         }
     }
@@ -701,7 +701,11 @@ pub fn resolve(layers: &[&Settings], template: Template, report: &mut Report) ->
         .iter()
         .flat_map(|l| l.allow.iter().map(String::as_str))
         .collect();
-    let phrases = PhraseRules::with_rows(specs, &allow);
+    let phrases = if specs.is_empty() && allow.is_empty() {
+        PhraseRules::shared()
+    } else {
+        Arc::new(PhraseRules::with_rows(specs, &allow))
+    };
     for error in phrases.errors() {
         let (origin, line) = layers
             .iter()
@@ -741,7 +745,7 @@ pub fn resolve(layers: &[&Settings], template: Template, report: &mut Report) ->
             ..config.clone()
         }),
         config: Arc::new(config),
-        phrases: Arc::new(phrases),
+        phrases,
         writeups,
     }
 }

@@ -488,6 +488,31 @@ impl LanguageServer for Backend {
     }
 }
 
+/// Starts, on a thread of its own, the one-time work the first analysis would otherwise do
+/// while the user waits: compiling the built-in phrase tables and the patterns and tables
+/// the rules build on first use. It analyses the bundled example write-up, while the
+/// client is still starting up; the first document then finds them ready.
+pub fn warm_up() {
+    let spawned = std::thread::Builder::new()
+        .name("reframe-warm-up".into())
+        .spawn(|| {
+            let phrases = crate::rules::phrases::PhraseRules::shared();
+            let config = crate::config::Config::default();
+            let cx = crate::analysis::Context {
+                template: crate::template::Template::builtin(),
+                config: &config,
+                phrases: &phrases,
+            };
+            let doc = Document::new(WARM_UP_TEXT);
+            drop(crate::analysis::analyze(&doc, &cx));
+        });
+    // Without the thread, the first document does this work itself.
+    drop(spawned);
+}
+
+/// What [`warm_up`] analyses: a write-up with most kinds of findings.
+const WARM_UP_TEXT: &str = include_str!("../../examples/ci-migration.md");
+
 /// Runs the server on stdin/stdout until the client disconnects or sends `exit`. Returns
 /// whether the client shut the server down first (`shutdown` before `exit` or before closing
 /// stdin), which makes the exit code 0 rather than 1.

@@ -82,6 +82,7 @@ mod words;
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
@@ -249,12 +250,55 @@ pub struct PhraseHit {
     pub replacements: Vec<String>,
 }
 
+/// A regex compiled when first used. Most rows never match a given write-up, and
+/// compiling all of them up front was most of the server's start-up time.
+#[derive(Debug)]
+struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// A regex to compile later; its pattern was checked by the caller.
+    fn new(pattern: String) -> LazyRegex {
+        LazyRegex {
+            pattern,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// A regex compiled now (user rows, so that errors are reported with the configuration).
+    fn compiled(pattern: String) -> Result<LazyRegex, regex::Error> {
+        let re = build_regex(&pattern)?;
+        Ok(LazyRegex {
+            pattern,
+            compiled: OnceLock::from(Some(re)),
+        })
+    }
+
+    /// The regex; `None` only if it fails to compile, which the set of every row's pattern
+    /// (built with the rows) or the tests rule out for the built-in rows.
+    fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| build_regex(&self.pattern).ok())
+            .as_ref()
+    }
+}
+
+/// Compiles one row's pattern (case-insensitive, with a size limit).
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(16 << 20)
+        .build()
+}
+
 #[derive(Debug)]
 struct CompiledRow {
     spec: RowSpec,
-    re: Regex,
-    before: Option<Regex>,
-    after: Option<Regex>,
+    re: LazyRegex,
+    before: Option<LazyRegex>,
+    after: Option<LazyRegex>,
     words: Vec<String>,
     /// True when every replacement is empty: the fix drops the flagged words.
     drops: bool,
@@ -278,6 +322,13 @@ impl PhraseRules {
         PhraseRules::with_rows::<&str>(Vec::new(), &[])
     }
 
+    /// The built-in tables, compiled once per process and shared (the server warms them
+    /// up on a thread of its own at launch, see `server::warm_up`).
+    pub fn shared() -> Arc<PhraseRules> {
+        static SHARED: OnceLock<Arc<PhraseRules>> = OnceLock::new();
+        Arc::clone(SHARED.get_or_init(|| Arc::new(PhraseRules::builtin())))
+    }
+
     /// The built-in tables plus `extra` rows (an extra row with a built-in id replaces
     /// that row), and phrases to allow: a hit that overlaps an occurrence of an allowed
     /// phrase (case-insensitive, whole words) is not reported. Rows that fail to compile
@@ -288,16 +339,18 @@ impl PhraseRules {
             .filter(|r| !extra.iter().any(|e| e.id == r.id))
             .map(RowSpec::from)
             .collect();
+        let builtin_count = specs.len();
         specs.extend(extra);
         let mut rows = Vec::with_capacity(specs.len());
         let mut errors = Vec::new();
-        for spec in specs {
-            match compile(spec) {
+        for (index, spec) in specs.into_iter().enumerate() {
+            // Built-in rows come first and are compiled when first needed; user rows now.
+            match compile(spec, index >= builtin_count) {
                 Ok(row) => rows.push(row),
                 Err(e) => errors.push(e),
             }
         }
-        let set = RegexSetBuilder::new(rows.iter().map(|r| r.re.as_str()))
+        let set = RegexSetBuilder::new(rows.iter().map(|r| r.re.pattern.as_str()))
             .size_limit(64 << 20)
             .build()
             .ok();
@@ -331,16 +384,18 @@ impl PhraseRules {
     }
 }
 
-fn compile(spec: RowSpec) -> Result<CompiledRow, RowError> {
+/// Prepares one row: its regexes compiled now when `eager`, else when first used.
+fn compile(spec: RowSpec, eager: bool) -> Result<CompiledRow, RowError> {
     let err = |what: &str, e: regex::Error| RowError {
         id: spec.id.to_string(),
         reason: format!("{what}: {e}"),
     };
     let build = |p: &str| {
-        RegexBuilder::new(p)
-            .case_insensitive(true)
-            .size_limit(16 << 20)
-            .build()
+        if eager {
+            LazyRegex::compiled(p.to_string())
+        } else {
+            Ok(LazyRegex::new(p.to_string()))
+        }
     };
     if spec.pattern.trim().is_empty() {
         return Err(RowError {
@@ -505,7 +560,10 @@ fn allowed_ranges(text: &str, allow: &[String]) -> Vec<Range<usize>> {
 impl CompiledRow {
     fn find(&self, text: &str, sentences: &Sentences) -> Vec<PhraseHit> {
         let mut out = Vec::new();
-        for caps in self.re.captures_iter(text) {
+        let Some(re) = self.re.get() else {
+            return out;
+        };
+        for caps in re.captures_iter(text) {
             if let Some(hit) = self.check(text, sentences, &caps) {
                 out.push(hit);
             }
@@ -529,6 +587,7 @@ impl CompiledRow {
         if self
             .before
             .as_ref()
+            .and_then(LazyRegex::get)
             .is_some_and(|re| re.is_match(before.trim_end()))
         {
             return None;
@@ -536,6 +595,7 @@ impl CompiledRow {
         if self
             .after
             .as_ref()
+            .and_then(LazyRegex::get)
             .is_some_and(|re| re.is_match(after.trim_start()))
         {
             return None;
@@ -760,6 +820,18 @@ mod tests {
         let rules = PhraseRules::builtin();
         assert_eq!(rules.errors(), &[]);
         assert!(rules.set.is_some(), "the prefilter set compiles");
+        // Built-in rows compile when first used: every one of them must.
+        for row in &rules.rows {
+            assert!(row.re.get().is_some(), "{} compiles", row.spec.id);
+            for side in [&row.before, &row.after].into_iter().flatten() {
+                assert!(
+                    side.get().is_some(),
+                    "{}: {} compiles",
+                    row.spec.id,
+                    side.pattern
+                );
+            }
+        }
         assert_eq!(rules.row_ids().count(), rules.rows().len());
     }
 
