@@ -159,7 +159,6 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn run_lsp() -> ExitCode {
-    crate::server::warm_up();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
