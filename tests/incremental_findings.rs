@@ -9,9 +9,10 @@
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use reframe::analysis::incremental::PARALLEL_FROM;
 use reframe::analysis::{Analysis, AnalysisCache, Context, analyze, analyze_whole, outline};
 use reframe::config::Config;
-use reframe::document::{Document, PositionEncoding, Span};
+use reframe::document::{Document, MIN_CHUNK, PositionEncoding, Span};
 use reframe::rules::phrases::PhraseRules;
 use reframe::template::Template;
 
@@ -154,5 +155,68 @@ fn typing_in_a_long_writeup_matches_a_whole_analysis() {
             whole.findings,
             "after typing {i} characters"
         );
+    }
+}
+
+/// Every markdown file under `tests/fixtures` and `examples`, in a stable order.
+fn corpus_files() -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut dirs = vec![
+        std::path::PathBuf::from("tests/fixtures"),
+        std::path::PathBuf::from("examples"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a test folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("a fixture"))
+        .collect()
+}
+
+/// A document analysed for the first time from `PARALLEL_FROM` bytes on is read on two
+/// threads; what it finds must be what one pass over the whole text finds, whichever
+/// thread read which chunk. The documents: the example repeated, every fixture and
+/// example one after another (CRLF, front matter, fences, suppression comments, other
+/// templates' headings), and the same with CRLF line endings throughout.
+#[test]
+fn a_long_document_read_on_two_threads_matches_a_whole_analysis() {
+    let phrases = PhraseRules::builtin();
+    let config = Config::default();
+    let writeups = Config {
+        all_markdown: true,
+        ..Config::default()
+    };
+    let long = |text: &str| text.repeat(PARALLEL_FROM / text.len() + 1);
+    let all = long(&corpus_files().join("\n\n"));
+    let texts = [long(BASE), all.clone(), all.replace('\n', "\r\n")];
+    for (i, text) in texts.iter().enumerate() {
+        assert!(text.len() >= PARALLEL_FROM, "document {i} is long enough");
+        for config in [&config, &writeups] {
+            let cx = Context {
+                template: Template::builtin(),
+                config,
+                phrases: &phrases,
+            };
+            let whole = summary(&analyze_whole(&Document::new_unchunked(text), &cx));
+            for min_chunk in [64, MIN_CHUNK] {
+                // Several times: the split between the threads changes from run to run.
+                for run in 0..3 {
+                    let fresh = summary(&analyze(&Document::with_min_chunk(text, min_chunk), &cx));
+                    assert!(
+                        fresh == whole,
+                        "document {i}, chunks of {min_chunk}+ bytes, run {run}: differs"
+                    );
+                }
+            }
+        }
     }
 }

@@ -30,6 +30,7 @@ use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, TrySendError};
 
 use super::model::{self, ChunkFacts, DocModel, FrontMatter, Heading, InlineCache};
 use super::outline::{self, SectionProgress};
@@ -40,7 +41,7 @@ use super::{
     Analysis, Context, Finding, Findings, SectionOwner, check_fields, check_front_matter,
     check_placeholders, check_prose, declares_template, impact,
 };
-use crate::document::Document;
+use crate::document::{ChunkSyntax, Document};
 use crate::template::Template;
 
 /// The findings of one chunk, offsets relative to the chunk's start.
@@ -126,6 +127,14 @@ pub struct AnalysisCache {
 /// typing reads one chunk again and again; opening a document reads all of them once.
 const INLINE_CACHE_CHUNKS: usize = 8;
 
+/// From this length on, a document analysed for the first time is read on two threads
+/// ([`AnalysisCache::read_all_chunks`]); below it a thread costs more than it saves.
+pub const PARALLEL_FROM: usize = 32 * 1024;
+
+/// How many chunks may wait for the reader thread; when it is behind, the thread that
+/// finds the chunks reads the next one itself.
+const READER_QUEUE: usize = 4;
+
 /// Keys of findings made by any cache, unique in the process (below 2^63; keys of
 /// findings derived from them have the top bit set).
 static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
@@ -168,6 +177,10 @@ impl AnalysisCache {
     /// Walks the document's chunks, keeping what is known about those seen before
     /// (in order) and reading the others.
     fn read_chunks(&mut self, doc: &Document, cx: &Context<'_>) {
+        if self.slots.is_empty() && doc.len_bytes() >= PARALLEL_FROM {
+            self.read_all_chunks(doc, cx);
+            return;
+        }
         let mut old: Vec<Option<Slot>> = std::mem::take(&mut self.slots)
             .into_iter()
             .map(Some)
@@ -244,6 +257,94 @@ impl AnalysisCache {
             // parses of this round are unlikely to be asked for again.
             self.inlines = InlineCache::default();
         }
+    }
+
+    /// Reads every chunk of a document seen for the first time, on two threads: this one
+    /// finds the chunks (their block parses must run in order) and hands each to a
+    /// reader thread while that one keeps up, reading the others itself. A chunk's facts
+    /// depend on its syntax alone, so who reads it does not change them. A panic on the
+    /// reader thread is passed on, as if it had happened here.
+    fn read_all_chunks(&mut self, doc: &Document, cx: &Context<'_>) {
+        // Each chunk: identifier, extent, facts (None while the reader thread has them).
+        let mut chunks: Vec<(u64, Range<usize>, Option<ChunkFacts>)> = Vec::new();
+        let handed = std::thread::scope(|scope| {
+            let (send, receive) = mpsc::sync_channel::<(usize, ChunkSyntax)>(READER_QUEUE);
+            let reader = std::thread::Builder::new()
+                .name("reframe-read".into())
+                .spawn_scoped(scope, move || {
+                    let mut inlines = InlineCache::default();
+                    receive
+                        .into_iter()
+                        .map(|(index, syntax)| (index, model::read_chunk(&syntax, &mut inlines)))
+                        .collect::<Vec<_>>()
+                });
+            let mut send = reader.is_ok().then_some(send);
+            let mut inlines = InlineCache::default();
+            doc.visit_chunks(|chunk| {
+                let index = chunks.len();
+                let (id, range) = (chunk.id(), chunk.range());
+                let syntax = chunk.syntax();
+                let syntax = match send.as_ref().map(|s| s.try_send((index, syntax))) {
+                    None => None,
+                    Some(Ok(())) => {
+                        chunks.push((id, range.clone(), None));
+                        return;
+                    }
+                    Some(Err(TrySendError::Full((_, syntax)))) => Some(syntax),
+                    Some(Err(TrySendError::Disconnected((_, syntax)))) => {
+                        send = None;
+                        Some(syntax)
+                    }
+                };
+                let facts = syntax.map(|syntax| model::read_chunk(&syntax, &mut inlines));
+                chunks.push((id, range, facts));
+            });
+            drop(send);
+            match reader.map(|handle| handle.join()) {
+                Ok(Ok(read)) => read,
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(_) => Vec::new(),
+            }
+        });
+        for (index, facts) in handed {
+            if let Some(chunk) = chunks.get_mut(index) {
+                chunk.2 = Some(facts);
+            }
+        }
+        let mut line = 0;
+        let mut slots = Vec::with_capacity(chunks.len());
+        for (id, range, facts) in chunks {
+            // Every chunk was read by one thread or the other; should one be missing, it
+            // is read now.
+            let facts = facts.unwrap_or_else(|| {
+                let mut fallback = InlineCache::default();
+                model::read_chunk(&doc.parse_chunk(range.clone()), &mut fallback)
+            });
+            let heading_matches = facts
+                .headings
+                .iter()
+                .map(|h| sections::best_match(h, cx.template))
+                .collect();
+            let line_breaks = facts.line_breaks;
+            slots.push(Slot {
+                id,
+                start: range.start,
+                len: range.len(),
+                first_line: line,
+                entry: Box::new(ChunkEntry {
+                    facts: Arc::new(facts),
+                    heading_matches,
+                    defined: None,
+                    findings: None,
+                    merged: None,
+                }),
+                headings: 0..0,
+                before: None,
+            });
+            line += line_breaks;
+        }
+        self.slots = slots;
+        self.inlines = InlineCache::default();
     }
 
     /// Recomputes the document-level results and each chunk's findings where what they

@@ -547,8 +547,8 @@ impl Document {
         ranges
     }
 
-    /// Parses the chunk at `range` (a chunk of the current text).
-    fn parse_chunk(&self, range: Range<usize>) -> ChunkSyntax {
+    /// Parses the chunk at `range` (a chunk of the current text, as visited).
+    pub fn parse_chunk(&self, range: Range<usize>) -> ChunkSyntax {
         chunks::parse_known_chunk(&self.rope, range)
     }
 
