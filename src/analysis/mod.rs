@@ -294,6 +294,21 @@ fn prompt_prefix(value: &str, prompt: &str) -> Option<Range<usize>> {
     if wanted.is_empty() {
         return None;
     }
+    // Normalising keeps a text's letters and digits (lower-cased) and only drops or
+    // changes other characters, so a prefix can only normalise to the prompt if the
+    // value's letters and digits start with the prompt's: a cheap test before the
+    // prefix-by-prefix search below.
+    let mut value_alnum = value
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric());
+    if !wanted
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .all(|w| value_alnum.next() == Some(w))
+    {
+        return None;
+    }
     // Find the shortest prefix of `value` whose normalisation equals the prompt's.
     let mut ends: Vec<usize> = value.char_indices().map(|(i, _)| i).skip(1).collect();
     ends.push(value.len());
@@ -318,6 +333,11 @@ fn check_placeholders(
     owner: &SectionOwner<'_>,
     out: &mut Findings<'_>,
 ) {
+    let template_placeholders: Vec<String> = if model.brackets.is_empty() {
+        Vec::new()
+    } else {
+        template.placeholders().map(normalize_line).collect()
+    };
     for bracket in &model.brackets {
         let section = owner.section_at(bracket.range.start);
         if section.is_some_and(|s| s.guidance_only) {
@@ -327,9 +347,8 @@ fn check_placeholders(
             f.value_range.start <= bracket.range.start
                 && bracket.range.end <= f.value_range.end.max(f.item_range.end)
         });
-        let own = template
-            .placeholders()
-            .any(|p| normalize_line(p) == normalize_line(&format!("[{}]", bracket.inner)));
+        let normalized = normalize_line(&format!("[{}]", bracket.inner));
+        let own = template_placeholders.contains(&normalized);
         let place = match (field, section) {
             (Some(f), _) => format!("“{}”", f.label),
             (None, Some(s)) => format!("section “{}”", s.heading),
@@ -456,5 +475,38 @@ fn check_prose(
                 }),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prompt_prefix;
+
+    const PROMPT: &str = "Manual processes? System instability? Deployment issues?";
+
+    #[test]
+    fn a_value_that_starts_with_the_prompt_has_it_as_its_prefix() {
+        let value = format!("{PROMPT} We deployed by hand.");
+        assert_eq!(prompt_prefix(&value, PROMPT), Some(0..PROMPT.len()));
+        // Emphasis, case, spacing and curly quotes do not matter.
+        let styled = "**MANUAL processes?**  System _instability?_ Deployment issues? Yes";
+        let end = styled.find(" Yes").unwrap_or(0);
+        assert_eq!(prompt_prefix(styled, PROMPT), Some(0..end));
+        let quoted = "I \u{201c}did\u{201d} it, twice";
+        let end = quoted.find(", twice").unwrap_or(0);
+        assert_eq!(prompt_prefix(quoted, "I \"did\" it"), Some(0..end));
+    }
+
+    #[test]
+    fn a_value_that_does_not_start_with_the_prompt_has_no_prefix() {
+        assert_eq!(
+            prompt_prefix("Manual deploys took 45 minutes", PROMPT),
+            None
+        );
+        assert_eq!(prompt_prefix("Manual processes", PROMPT), None);
+        // The prompt must end at a word boundary of the value.
+        assert_eq!(prompt_prefix("Scopeless", "Scope"), None);
+        assert_eq!(prompt_prefix("Scope: all", "Scope"), Some(0..5));
+        assert_eq!(prompt_prefix("anything", ""), None);
     }
 }
