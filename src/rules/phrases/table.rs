@@ -475,6 +475,9 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\b(?P<hit>only\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Pronoun,
         unless_before: r"\b(?:not|was|were|been|is|are|am)|n['’]t",
+        // "Only" as a rule the writer set, not a shrug: a pace ("one cluster per week",
+        // "two at a time") or a condition ("only promoted builds when the canary passed").
+        unless_after: r"(?:[^\s.;:!?]+\s+){0,5}?(?:when|whenever|after|once|if|unless|until|per|at\s+a\s+time|each\s+(?:day|night|week|month|sprint|quarter|release))\b",
         unless_words: NOT_SHRUNK,
         ..E
     },
