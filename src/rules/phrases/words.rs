@@ -191,6 +191,7 @@ pub(crate) const STATIVE: &[&str] = &[
     "expected",
     "allowed",
     "used to",
+    "attached to",
     "concerned",
     "excited",
     "pleased",
