@@ -122,7 +122,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
     PhraseRow {
         id: "helped-with",
         code: WeakVerb,
-        message: "“helped with” hides what you did: say what you led, built or decided",
+        message: "“{phrase}” hides what you did: say what you led, built or decided",
         bad: "I helped with the migration from Jenkins to GitHub Actions.",
         good: "The new runbooks helped with onboarding.",
         replace: &["led", "drove"],
