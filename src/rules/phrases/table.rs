@@ -68,6 +68,14 @@ const NOT_SHRUNK: &[&str] = &[
 /// "supported" and "handled" rows).
 const BY_DOING: &str = r"(?:[^,.;:]*?\s)?by\s+[a-z]+ing\b";
 
+/// After "involved": the part is named ("… as the incident commander", "… as a reviewer").
+const AS_NAMED_ROLE: &str = r"[^.;:!?]*?\bas\s+(?:(?:the|our|their|its)\s|(?:a|an)\s+(?:[a-z-]+\s+)?(?:lead|owner|commander|architect|approver|reviewer|dri|decision[- ]maker)\b)";
+
+/// After "just", "simply" or "merely" with a gerund, a verb in the negative later in the
+/// clause: the gerund is the subject of a plan that failed, not the writer's work being
+/// shrunk ("Simply restarting the pods did not help").
+const FAILED_ATTEMPT: &str = r"(?:[^\s.;:!?]+\s+){0,6}?(?:(?:did|does|do|was|is|would|will|could|can)\s+not|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|wouldn['’]t|won['’]t|couldn['’]t|can['’]t)\b";
+
 /// Determiners and modifiers before "kind of"/"sort of" that make it mean "type of".
 const KIND_BEFORE: &str = r"\b(?:what|which|this|that|these|those|the|a|an|any|every|each|same|one|other|another|some|no|all|right|new|different|whatever|particular|specific|first|only|my|our|your|their|its|his|her|[a-z0-9]+['’]s|certain|similar|exact|wrong|best|worst|main|two|three|many|several|whole|what\s+sort)";
 
@@ -209,6 +217,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &["led", "drove"],
         pattern: r"\b(?:was|were|been|got)\s+(?:[a-z]+ly\s+)?involved\s+(?:in|with)\b",
         subject: Subject::Own,
+        unless_after: AS_NAMED_ROLE,
         ..E
     },
     PhraseRow {
@@ -219,6 +228,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "Two engineers were involved, and I led the design.",
         pattern: r"\b(?:was|were|been|got)\s+(?:[a-z]+ly\s+)?involved\b",
         subject: Subject::Own,
+        unless_after: AS_NAMED_ROLE,
         ..E
     },
     PhraseRow {
@@ -417,7 +427,17 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "The new API supported 10x the traffic of the old one.",
         pattern: r"\bsupported\b",
         subject: Subject::Own,
-        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than)\b|(?:[^,.;:]*?\s)?by\s+[a-z]+ing\b",
+        // Backing a case with evidence: "I supported the decision with a cost model".
+        unless_after: r"{number}|(?:up\s+to|over|about|around|more\s+than)\b|(?:[^,.;:]*?\s)?by\s+[a-z]+ing\b|(?:(?:the|my|our|this|that|a|an|his|her|their)\s+)?(?:[a-z-]+\s+)?(?:decision|case|proposal|argument|choice|recommendation|claim|estimate|hypothesis|conclusion)s?\s+with\b",
+        ..E
+    },
+    PhraseRow {
+        id: "my-part-was-helping",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you built, fixed or decided",
+        bad: "My contribution was helping the team move to ArgoCD.",
+        good: "My contribution was the rollback tooling.",
+        pattern: r"\bmy\s+(?:main\s+)?(?:role|contribution|part|job|task)\s+(?:was|is)\s+(?:to\s+)?(?:help|helping|assist|assisting|support|supporting)\b",
         ..E
     },
     PhraseRow {
@@ -462,6 +482,11 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\b(?P<hit>just\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Own,
         unless_before: r"\b(?:not|only|had|have|has|['’]ve|['’]d)|n['’]t",
+        // "Just" as "a moment ago": "we just finished the migration when the outage hit".
+        unless_after: concat!(
+            r"(?:[^\s.;:!?]+\s+){0,6}?(?:when|as\s+soon\s+as)\b|",
+            r"(?:[^\s.;:!?]+\s+){0,6}?(?:(?:did|does|do|was|is|would|will|could|can)\s+not|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|wouldn['’]t|won['’]t|couldn['’]t|can['’]t)\b"
+        ),
         unless_words: NOT_SHRUNK,
         ..E
     },
@@ -491,6 +516,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\b(?P<hit>simply\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Own,
         unless_before: r"\bnot|n['’]t",
+        unless_after: FAILED_ATTEMPT,
         unless_words: &["put", "stated", "speaking"],
         ..E
     },
@@ -504,6 +530,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\b(?P<hit>merely\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Own,
         unless_before: r"\bnot|n['’]t",
+        unless_after: FAILED_ATTEMPT,
         unless_words: NOT_SHRUNK,
         ..E
     },
@@ -612,6 +639,16 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "I felt the pressure of the deadline.",
         replace: &[""],
         pattern: r"\b(?P<hit>(?:I|we)\s+feel\s+(?:like|that)\s+)",
+        ..E
+    },
+    PhraseRow {
+        id: "it-seems",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it, with the evidence if you have it",
+        bad: "It seems like the deploys are faster now.",
+        good: "The dashboard seems slow because it queries raw logs.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>it\s+(?:seems|seemed|appears|appeared)\s+(?:to\s+me\s+)?(?:like|that|as\s+if|as\s+though)\s+)",
         ..E
     },
     PhraseRow {
