@@ -566,7 +566,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &[""],
         pattern: r"\b(?:(?:a|an|a\s+few|a\s+couple\s+of|some|several|the|two|three|few)\s+)?(?P<hit>(?:small|quick|little|tiny|minor|basic)\s+)",
         subject: Subject::OwnObject,
-        unless_after: r"{number}|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier)\b",
+        unless_after: r"{number}|(?:[a-z-]+\s+)?(?:team|group|squad|crew|committee|cohort)\b|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier)\b",
         ..E
     },
     PhraseRow {
@@ -752,6 +752,15 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "fairly-sure",
+        code: Hedge,
+        message: "“{phrase}” undercuts your claim: state what you know, with the evidence",
+        bad: "I'm fairly sure the change prevented at least one outage.",
+        good: "I made sure the change could be rolled back in one step.",
+        pattern: r"\b(?:I['’]m|I\s+am|I\s+was|we['’]re|we\s+are|we\s+were)\s+(?:fairly|pretty|reasonably|quite|almost|mostly)\s+(?:sure|certain|confident)\b",
+        ..E
+    },
+    PhraseRow {
         id: "not-sure-start",
         code: Hedge,
         message: "“{phrase}” undercuts your claim: state what you know, or leave it out",
@@ -802,6 +811,8 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}))\b",
         subject: Subject::NotPerson,
         unless_before: r"\b(?:that|which|who|whom|where|when|whenever|if|unless|while)(?:\s+[a-z0-9'’-]+){0,4}?(?:\s+(?:have|has|had|all|also|since|already|then|later))*",
+        // A machine did it: "tickets were closed automatically after 90 days".
+        unless_after: r"(?:[a-z]+\s+)?(?:automatically|itself|themselves)\b|on\s+(?:its|their)\s+own\b",
         unless_words: &["{stative}"],
         needs_no_agent: true,
         ..E
