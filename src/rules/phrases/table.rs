@@ -757,7 +757,10 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” undercuts your claim: state what you know, with the evidence",
         bad: "I'm fairly sure the change prevented at least one outage.",
         good: "I made sure the change could be rolled back in one step.",
-        pattern: r"\b(?:I['’]m|I\s+am|I\s+was|we['’]re|we\s+are|we\s+were)\s+(?:fairly|pretty|reasonably|quite|almost|mostly)\s+(?:sure|certain|confident)\b",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:I['’]m|I\s+am|I\s+was|we['’]re|we\s+are|we\s+were)\s+(?:fairly|pretty|reasonably|quite|almost|mostly)\s+(?:sure|certain|confident)\s+(?:that\s+)?)",
+        // What follows must be the claim itself, which the fix keeps.
+        unless_after: r"(?:in|about|of|with|it\s+was\s+worth)\b",
         ..E
     },
     PhraseRow {
