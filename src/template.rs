@@ -31,6 +31,8 @@ pub struct Template {
     /// Every content line of the template, normalised (see [`normalize_line`]): a write-up
     /// line equal to one of these is the template's own text, not the writer's.
     pub own_lines: Vec<String>,
+    /// The placeholders of [`Template::placeholders`], normalised and sorted.
+    own_placeholders: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,6 +140,14 @@ impl Template {
             .collect();
         own_lines.sort();
         own_lines.dedup();
+        let mut own_placeholders: Vec<String> = sections
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .flat_map(|f| f.placeholders.iter())
+            .map(|p| normalize_line(p))
+            .collect();
+        own_placeholders.sort();
+        own_placeholders.dedup();
 
         Template {
             name: name.to_string(),
@@ -145,6 +155,7 @@ impl Template {
             sections,
             reframes,
             own_lines,
+            own_placeholders,
         }
     }
 
@@ -161,6 +172,13 @@ impl Template {
     pub fn is_own_line(&self, normalized: &str) -> bool {
         self.own_lines
             .binary_search_by(|l| l.as_str().cmp(normalized))
+            .is_ok()
+    }
+
+    /// True when a normalised bracketed text (`[…]`) is one of the template's placeholders.
+    pub fn is_own_placeholder(&self, normalized: &str) -> bool {
+        self.own_placeholders
+            .binary_search_by(|p| p.as_str().cmp(normalized))
             .is_ok()
     }
 

@@ -123,6 +123,25 @@ pub struct AnalysisCache {
     impact: HashMap<SectionKey, Arc<Vec<(Finding, u64)>>>,
 }
 
+impl ChunkEntry {
+    /// What is known of a chunk just read: its facts and the template section each of its
+    /// headings stands for; the rest is worked out by the next outline update.
+    fn new(facts: ChunkFacts, template: &Template) -> Box<ChunkEntry> {
+        let heading_matches = facts
+            .headings
+            .iter()
+            .map(|h| sections::best_match(h, template))
+            .collect();
+        Box::new(ChunkEntry {
+            facts: Arc::new(facts),
+            heading_matches,
+            defined: None,
+            findings: None,
+            merged: None,
+        })
+    }
+}
+
 /// The most chunks an update may read and still keep their inline parses for the next:
 /// typing reads one chunk again and again; opening a document reads all of them once.
 const INLINE_CACHE_CHUNKS: usize = 8;
@@ -224,19 +243,7 @@ impl AnalysisCache {
                 None => {
                     read += 1;
                     let facts = model::read_chunk(&chunk.syntax(), inlines);
-                    let heading_matches = facts
-                        .headings
-                        .iter()
-                        .map(|h| sections::best_match(h, cx.template))
-                        .collect();
-                    let entry = ChunkEntry {
-                        facts: Arc::new(facts),
-                        heading_matches,
-                        defined: None,
-                        findings: None,
-                        merged: None,
-                    };
-                    (Box::new(entry), None)
+                    (ChunkEntry::new(facts, cx.template), None)
                 }
             };
             let line_breaks = entry.facts.line_breaks;
@@ -320,24 +327,13 @@ impl AnalysisCache {
                 let mut fallback = InlineCache::default();
                 model::read_chunk(&doc.parse_chunk(range.clone()), &mut fallback)
             });
-            let heading_matches = facts
-                .headings
-                .iter()
-                .map(|h| sections::best_match(h, cx.template))
-                .collect();
             let line_breaks = facts.line_breaks;
             slots.push(Slot {
                 id,
                 start: range.start,
                 len: range.len(),
                 first_line: line,
-                entry: Box::new(ChunkEntry {
-                    facts: Arc::new(facts),
-                    heading_matches,
-                    defined: None,
-                    findings: None,
-                    merged: None,
-                }),
+                entry: ChunkEntry::new(facts, cx.template),
                 headings: 0..0,
                 before: None,
             });

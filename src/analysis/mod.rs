@@ -333,11 +333,6 @@ fn check_placeholders(
     owner: &SectionOwner<'_>,
     out: &mut Findings<'_>,
 ) {
-    let template_placeholders: Vec<String> = if model.brackets.is_empty() {
-        Vec::new()
-    } else {
-        template.placeholders().map(normalize_line).collect()
-    };
     for bracket in &model.brackets {
         let section = owner.section_at(bracket.range.start);
         if section.is_some_and(|s| s.guidance_only) {
@@ -347,8 +342,7 @@ fn check_placeholders(
             f.value_range.start <= bracket.range.start
                 && bracket.range.end <= f.value_range.end.max(f.item_range.end)
         });
-        let normalized = normalize_line(&format!("[{}]", bracket.inner));
-        let own = template_placeholders.contains(&normalized);
+        let own = template.is_own_placeholder(&normalize_line(&format!("[{}]", bracket.inner)));
         let place = match (field, section) {
             (Some(f), _) => format!("“{}”", f.label),
             (None, Some(s)) => format!("section “{}”", s.heading),

@@ -498,15 +498,9 @@ pub fn warm_up() {
     let spawned = std::thread::Builder::new()
         .name("reframe-warm-up".into())
         .spawn(|| {
-            let phrases = crate::rules::phrases::PhraseRules::shared();
-            let config = crate::config::Config::default();
-            let cx = crate::analysis::Context {
-                template: crate::template::Template::builtin(),
-                config: &config,
-                phrases: &phrases,
-            };
+            let resolved = crate::config::Resolved::defaults();
             let doc = Document::new(WARM_UP_TEXT);
-            drop(crate::analysis::analyze(&doc, &cx));
+            drop(crate::analysis::analyze(&doc, &resolved.context_for(None)));
             drop(doc);
             // What the analysis allocated on this thread goes back to the system.
             memory::release();

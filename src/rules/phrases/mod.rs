@@ -323,7 +323,7 @@ impl PhraseRules {
     }
 
     /// The built-in tables, compiled once per process and shared (the server warms them
-    /// up on a thread of its own at launch, see `server::warm_up`).
+    /// up on a thread of its own when `initialize` arrives, see `server::warm_up`).
     pub fn shared() -> Arc<PhraseRules> {
         static SHARED: OnceLock<Arc<PhraseRules>> = OnceLock::new();
         Arc::clone(SHARED.get_or_init(|| Arc::new(PhraseRules::builtin())))

@@ -73,8 +73,14 @@ const AS_NAMED_ROLE: &str = r"[^.;:!?]*?\bas\s+(?:(?:the|our|their|its)\s|(?:a|a
 
 /// After "just", "simply" or "merely" with a gerund, a verb in the negative later in the
 /// clause: the gerund is the subject of a plan that failed, not the writer's work being
-/// shrunk ("Simply restarting the pods did not help").
-const FAILED_ATTEMPT: &str = r"(?:[^\s.;:!?]+\s+){0,6}?(?:(?:did|does|do|was|is|would|will|could|can)\s+not|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|wouldn['’]t|won['’]t|couldn['’]t|can['’]t)\b";
+/// shrunk ("Simply restarting the pods did not help"). A macro so that `concat!` can
+/// join it with other patterns.
+macro_rules! failed_attempt {
+    () => {
+        r"(?:[^\s.;:!?]+\s+){0,6}?(?:(?:did|does|do|was|is|would|will|could|can)\s+not|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|wouldn['’]t|won['’]t|couldn['’]t|can['’]t)\b"
+    };
+}
+const FAILED_ATTEMPT: &str = failed_attempt!();
 
 /// Determiners and modifiers before "kind of"/"sort of" that make it mean "type of".
 const KIND_BEFORE: &str = r"\b(?:what|which|this|that|these|those|the|a|an|any|every|each|same|one|other|another|some|no|all|right|new|different|whatever|particular|specific|first|only|my|our|your|their|its|his|her|[a-z0-9]+['’]s|certain|similar|exact|wrong|best|worst|main|two|three|many|several|whole|what\s+sort)";
@@ -485,7 +491,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         // "Just" as "a moment ago": "we just finished the migration when the outage hit".
         unless_after: concat!(
             r"(?:[^\s.;:!?]+\s+){0,6}?(?:when|as\s+soon\s+as)\b|",
-            r"(?:[^\s.;:!?]+\s+){0,6}?(?:(?:did|does|do|was|is|would|will|could|can)\s+not|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|wouldn['’]t|won['’]t|couldn['’]t|can['’]t)\b"
+            failed_attempt!()
         ),
         unless_words: NOT_SHRUNK,
         ..E
