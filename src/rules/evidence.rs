@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::CARDINAL_WORDS;
+
 /// Verbs and nouns that claim a change of degree ("improved", "reduction").
 const CLAIM_WORDS: &[&str] = &[
     r"improv(?:e|ed|es|ing|ements?)",
@@ -60,26 +62,9 @@ const CLAIM_WORDS: &[&str] = &[
     r"more",
 ];
 
-/// Words that state an amount without digits.
+/// Words that state an amount without digits, besides [`CARDINAL_WORDS`] (and "zero" before
+/// them).
 const NUMBER_WORDS: &[&str] = &[
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
     "hundreds?",
     "thousands?",
     "millions?",
@@ -127,8 +112,14 @@ fn claim_regex() -> Option<&'static Regex> {
 
 fn number_word_regex() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| compile(&format!(r"(?i)\b(?:{})\b", NUMBER_WORDS.join("|"))))
-        .as_ref()
+    RE.get_or_init(|| {
+        let words: Vec<&str> = std::iter::once("zero")
+            .chain(CARDINAL_WORDS.iter().copied())
+            .chain(NUMBER_WORDS.iter().copied())
+            .collect();
+        compile(&format!(r"(?i)\b(?:{})\b", words.join("|")))
+    })
+    .as_ref()
 }
 
 fn contrast_regex() -> Option<&'static Regex> {

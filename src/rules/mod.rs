@@ -12,6 +12,12 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Cardinal number words, for the rules that take "two services" as a figure like "2".
+pub(crate) const CARDINAL_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "fifteen", "twenty", "thirty", "forty", "fifty",
+];
+
 /// The stable rule codes of the catalog (docs/rules.md has one anchor per code), plus the
 /// codes that configuration gives its own phrase rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,6 +4,7 @@
 //! list is expanded into a regex alternation when the row is compiled, so the tables stay
 //! readable and user rows from configuration can use the same lists.
 
+use crate::rules::CARDINAL_WORDS;
 /// Irregular verbs as (base, past, past participle).
 const IRREGULAR: &[(&str, &str, &str)] = &[
     ("be", "was", "been"),
@@ -332,25 +333,8 @@ const EXTRA_PARTICIPLES: &[&str] = &[
     "won",
 ];
 
-/// Number words for `{number}` (digits are matched separately).
+/// Number words for `{number}` besides [`CARDINAL_WORDS`] (digits are matched separately).
 const NUMBER_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
     "hundred",
     "hundreds",
     "thousand",
@@ -395,8 +379,9 @@ pub(crate) fn expand_lists(pattern: &str) -> String {
         );
     }
     if out.contains("{number}") {
-        let words: Vec<String> = NUMBER_WORDS
+        let words: Vec<String> = CARDINAL_WORDS
             .iter()
+            .chain(NUMBER_WORDS)
             .map(|w| w.replace(' ', r"\s+"))
             .collect();
         out = out.replace(
