@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::roles::{Roles, asks_for_tools};
 use super::{Analysis, SectionOwner, SectionStatus, is_template_text, prompt_prefix};
-use crate::rules::tools::{Mention, Scale, ToolTable};
+use crate::rules::tools::{Category, Mention, Scale, ToolTable};
 use crate::template::Template;
 
 /// At most this many questions of each kind.
@@ -576,27 +576,14 @@ fn failure_questions(
             }
         }
     }
-    for &tool in picked {
-        let Some(t) = table.tools.get(tool) else {
-            continue;
-        };
-        let Some(category) = table.category(&t.category) else {
-            continue;
-        };
-        if category.failure.is_empty() {
-            continue;
-        }
-        let source = uses
-            .get(&tool)
-            .and_then(|u| u.source.clone())
-            .unwrap_or(0..0);
-        out.push(Question {
-            kind: Kind::Failure,
-            text: category.failure.replace("{tool}", &t.name),
-            source,
-            home,
-        });
-    }
+    out.extend(tool_questions(
+        table,
+        uses,
+        picked,
+        home,
+        Kind::Failure,
+        |c| &c.failure,
+    ));
     out.truncate(MAX_FAILURE);
     out
 }
@@ -607,32 +594,41 @@ fn reliability_questions(
     picked: &[usize],
     home: Option<usize>,
 ) -> Vec<Question> {
-    let mut out = Vec::new();
-    for &tool in picked {
-        let Some(t) = table.tools.get(tool) else {
-            continue;
-        };
-        let Some(category) = table.category(&t.category) else {
-            continue;
-        };
-        if category.reliability.is_empty() {
-            continue;
+    tool_questions(table, uses, picked, home, Kind::Reliability, |c| {
+        &c.reliability
+    })
+    .take(MAX_RELIABILITY)
+    .collect()
+}
+
+/// For each picked tool, in order, the question its category asks of that kind (`text` of
+/// the category, with the tool's name in place of `{tool}`), pointing at where the
+/// write-up names the tool; tools whose category asks none are skipped.
+fn tool_questions<'a>(
+    table: &'a ToolTable,
+    uses: &'a HashMap<usize, ToolUse>,
+    picked: &'a [usize],
+    home: Option<usize>,
+    kind: Kind,
+    text: impl Fn(&Category) -> &String + 'a,
+) -> impl Iterator<Item = Question> + 'a {
+    picked.iter().filter_map(move |&tool| {
+        let t = table.tools.get(tool)?;
+        let asked = text(table.category(&t.category)?);
+        if asked.is_empty() {
+            return None;
         }
         let source = uses
             .get(&tool)
             .and_then(|u| u.source.clone())
             .unwrap_or(0..0);
-        out.push(Question {
-            kind: Kind::Reliability,
-            text: category.reliability.replace("{tool}", &t.name),
+        Some(Question {
+            kind,
+            text: asked.replace("{tool}", &t.name),
             source,
             home,
-        });
-        if out.len() == MAX_RELIABILITY {
-            break;
-        }
-    }
-    out
+        })
+    })
 }
 
 /// The questions homed on template section `section`, for its heading's lens and hover.
