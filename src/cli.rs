@@ -362,11 +362,8 @@ fn fix_text(text: &str, resolved: &Resolved, path: Option<&Path>) -> (String, us
     (text, applied)
 }
 
-/// Replaces `path`'s contents by writing a temporary file beside it and renaming it over
-/// the original, so a reader never sees a half-written file. Keeps the permissions; a
-/// symbolic link is followed, so the link stays a link.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+/// A temporary file name in `path`'s folder, hidden and unique to this process.
+fn temp_beside(path: &Path) -> PathBuf {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -375,14 +372,27 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = folder.join(format!(".{name}.reframe-{}.tmp", std::process::id()));
+    folder.join(format!(".{name}.reframe-{}.tmp", std::process::id()))
+}
+
+/// Creates `path` (which must not exist) holding `text`, flushed to disk.
+fn write_new_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// Replaces `path`'s contents by writing a temporary file beside it and renaming it over
+/// the original, so a reader never sees a half-written file. Keeps the permissions; a
+/// symbolic link is followed, so the link stays a link.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let temp = temp_beside(path);
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
+        write_new_file(&temp, text)?;
         if let Ok(meta) = std::fs::metadata(path) {
             std::fs::set_permissions(&temp, meta.permissions())?;
         }
@@ -1056,23 +1066,9 @@ fn civil_date(days: i64) -> String {
 /// and without replacing a file that appears meanwhile: write a temporary file, then link
 /// it to the name (which fails if the name exists).
 fn create_new_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = folder.join(format!(".{name}.reframe-{}.tmp", std::process::id()));
+    let temp = temp_beside(path);
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
+        write_new_file(&temp, text)?;
         match std::fs::hard_link(&temp, path) {
             Ok(()) => Ok(()),
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(err),
