@@ -276,6 +276,18 @@ pub(crate) struct Configs {
 impl Configs {
     /// The configuration for a document, or `None` when it is broken (its problems are
     /// printed once, on first use).
+    /// The text of `input` and the configuration it is checked with; `None` (with the
+    /// reason added to `errors`) when either cannot be had.
+    pub(crate) fn read(
+        &mut self,
+        input: &Input,
+        errors: &mut Vec<String>,
+    ) -> Option<(String, Arc<Resolved>)> {
+        let text = read_input(input).map_err(|err| errors.push(err)).ok()?;
+        let resolved = self.for_input(input, errors)?;
+        Some((text, resolved))
+    }
+
     pub(crate) fn for_input(
         &mut self,
         input: &Input,
@@ -323,7 +335,7 @@ struct Checked {
     fixed: usize,
 }
 
-pub(crate) fn read_input(input: &Input) -> Result<String, String> {
+fn read_input(input: &Input) -> Result<String, String> {
     let bytes = match input {
         Input::File(path) => {
             std::fs::read(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?
@@ -414,14 +426,7 @@ fn check(options: &CheckOptions) -> ExitCode {
     let mut checked = Vec::new();
     let mut fixed_stdin = None;
     for input in inputs {
-        let text = match read_input(&input) {
-            Ok(text) => text,
-            Err(err) => {
-                errors.push(err);
-                continue;
-            }
-        };
-        let Some(resolved) = configs.for_input(&input, &mut errors) else {
+        let Some((text, resolved)) = configs.read(&input, &mut errors) else {
             continue;
         };
         let (text, fixed) = if options.fix {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::analysis::questions::{self, Kind, Question};
 use crate::analysis::readiness::{Readiness, readiness};
 use crate::analysis::{self, Analysis};
-use crate::cli::{Configs, QuestionsFormat, collect_inputs, read_input};
+use crate::cli::{Configs, QuestionsFormat, collect_inputs};
 use crate::document::{Document, PositionEncoding};
 use crate::server::convert;
 use crate::template::Template;
@@ -38,14 +38,7 @@ pub fn run(paths: &[PathBuf], format: QuestionsFormat, config: Option<PathBuf>) 
     };
     let mut asked = Vec::new();
     for input in inputs {
-        let text = match read_input(&input) {
-            Ok(text) => text,
-            Err(err) => {
-                errors.push(err);
-                continue;
-            }
-        };
-        let Some(resolved) = configs.for_input(&input, &mut errors) else {
+        let Some((text, resolved)) = configs.read(&input, &mut errors) else {
             continue;
         };
         let doc = Document::new(&text);
