@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use super::suppress::{self, Directive};
 use crate::document::{ChunkSyntax, Document, may_hold_inline_syntax};
@@ -293,6 +293,23 @@ fn count_line_breaks(text: &str) -> usize {
         .count()
 }
 
+/// Moves `cursor` to the next node in document order: into the current node's first child
+/// when `descend`, else to the next sibling of it or of its nearest ancestor that has one.
+/// False when the walk is over. An iterative walk, so no depth overflows the stack.
+fn next_node(cursor: &mut TreeCursor<'_>, descend: bool) -> bool {
+    if descend && cursor.goto_first_child() {
+        return true;
+    }
+    loop {
+        if cursor.goto_next_sibling() {
+            return true;
+        }
+        if !cursor.goto_parent() {
+            return false;
+        }
+    }
+}
+
 /// Reads one chunk, taking inline parses from `cache` where it has them.
 pub fn read_chunk(syntax: &ChunkSyntax, cache: &mut InlineCache) -> ChunkFacts {
     let text = syntax.source();
@@ -307,7 +324,7 @@ pub fn read_chunk(syntax: &ChunkSyntax, cache: &mut InlineCache) -> ChunkFacts {
     let may_suppress = text.contains("reframe-");
 
     let mut cursor = tree.walk();
-    'walk: loop {
+    loop {
         let node = cursor.node();
         let kind = node.kind();
         let mut descend = true;
@@ -392,16 +409,8 @@ pub fn read_chunk(syntax: &ChunkSyntax, cache: &mut InlineCache) -> ChunkFacts {
                 facts.content_starts.push(node.start_byte());
             }
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
+        if !next_node(&mut cursor, descend) {
+            break;
         }
     }
     facts.content_starts.sort_unstable();
@@ -859,7 +868,7 @@ fn is_non_prose_inline(kind: &str) -> bool {
 fn read_inline(tree: &Tree, text: &str, base: usize, out: &mut InlineParse) {
     let relative = |r: Range<usize>| r.start - base..r.end - base;
     let mut cursor = tree.walk();
-    'walk: loop {
+    loop {
         let node = cursor.node();
         let kind = node.kind();
         let mut descend = true;
@@ -906,16 +915,8 @@ fn read_inline(tree: &Tree, text: &str, base: usize, out: &mut InlineParse) {
             }
             descend = false;
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
+        if !next_node(&mut cursor, descend) {
+            break;
         }
     }
 }
