@@ -13,11 +13,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use reframe::analysis::{AnalysisCache, Context, analyze};
-use reframe::config::Config;
-use reframe::document::{Document, PositionEncoding, Span};
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::{AnalysisCache, Context, analyze};
+use reframe_core::config::Config;
+use reframe_core::document::{Document, PositionEncoding, Span};
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 #[path = "support/writeup.rs"]
 #[allow(dead_code)]
@@ -75,7 +75,7 @@ fn benches(c: &mut Criterion) {
         let text = writeup(bytes, 42);
         let mut doc = Document::new(&text);
         let at = doc.byte_to_position(middle(&text), enc);
-        let after = reframe::document::Position::new(at.line, at.character + 1);
+        let after = reframe_core::document::Position::new(at.line, at.character + 1);
         let mut cache = AnalysisCache::new();
         cache.update(&doc, &cx);
         let mut inserted = false;

@@ -1,7 +1,12 @@
+//! The `reframe` command: the command line (`src/cli/`) over reframe-core, and `reframe lsp`,
+//! which hands stdin and stdout to the language server in reframe-lsp.
+
 use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
 fn main() -> ExitCode {
-    reframe::cli::run(reframe::cli::Cli::parse())
+    cli::run(cli::Cli::parse())
 }

@@ -6,13 +6,14 @@
 
 use std::path::Path;
 
-use reframe::analysis::actions::{ActionKind, Edit, actions, apply_edits, safe_fix_edits};
-use reframe::analysis::{Analysis, Context, Finding, analyze};
-use reframe::config::Config;
-use reframe::document::Document;
-use reframe::rules::RuleCode;
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::actions::{ActionKind, actions, apply_edits, safe_fix_edits};
+use reframe_core::analysis::edit::Edit;
+use reframe_core::analysis::{Analysis, Context, Finding, analyze};
+use reframe_core::config::Config;
+use reframe_core::document::Document;
+use reframe_core::rules::RuleCode;
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 fn phrase_rules() -> &'static PhraseRules {
     static RULES: std::sync::OnceLock<PhraseRules> = std::sync::OnceLock::new();

@@ -3,13 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
 
-use reframe::analysis::completion::{CompletionKind, complete};
-use reframe::analysis::hover::hover;
-use reframe::analysis::{Analysis, Context, analyze};
-use reframe::config::Config;
-use reframe::document::Document;
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::completion::{CompletionKind, complete};
+use reframe_core::analysis::hover::hover;
+use reframe_core::analysis::{Analysis, Context, analyze};
+use reframe_core::config::Config;
+use reframe_core::document::Document;
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 fn analyse(text: &str) -> Analysis {
     let config = Config::default();

@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use reframe::analysis::{Analysis, analyze_text};
-use reframe::config::{self, Report, Resolved, Settings};
-use reframe::document::Document;
-use reframe::rules::{RuleCode, Severity};
-use reframe::template::Template;
-use reframe::workspace;
+use reframe_core::analysis::{Analysis, analyze_text};
+use reframe_core::config::{self, Report, Resolved, Settings};
+use reframe_core::document::Document;
+use reframe_core::rules::{RuleCode, Severity};
+use reframe_core::template::Template;
+use reframe_workspace as workspace;
 use serde_json::json;
 
 fn fixtures() -> PathBuf {

@@ -1,4 +1,4 @@
-//! Properties of `reframe::document`: incremental changes give the same text
+//! Properties of `reframe_core::document`: incremental changes give the same text
 //! as editing a plain `String`, the same chunks and syntax trees as a fresh
 //! document with that text, and the same blocks as parsing the whole text as
 //! one chunk; positions round-trip in every encoding and agree with a simple
@@ -6,7 +6,9 @@
 
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use reframe::document::{ChunkSyntax, Document, Position, PositionEncoding, Span, is_inline_kind};
+use reframe_core::document::{
+    ChunkSyntax, Document, Position, PositionEncoding, Span, is_inline_kind,
+};
 use tree_sitter::Tree;
 
 const ENCODINGS: [PositionEncoding; 3] = [

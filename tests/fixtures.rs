@@ -12,11 +12,11 @@
 
 use std::path::{Path, PathBuf};
 
-use reframe::analysis::{Context, analyze};
-use reframe::config::Config;
-use reframe::document::{Document, PositionEncoding};
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::{Context, analyze};
+use reframe_core::config::Config;
+use reframe_core::document::{Document, PositionEncoding};
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 fn render(doc: &Document, text: &str, template: &Template) -> String {
     let config = Config::default();

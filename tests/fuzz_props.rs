@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use harness::{Change, ENCODINGS, check_document, check_edits};
 use proptest::prelude::*;
 use proptest::sample::select;
-use reframe::document::Position;
+use reframe_core::document::Position;
 
 /// The texts the fuzzers are seeded with.
 const SEEDS: &[&str] = &[

@@ -9,12 +9,12 @@
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use reframe::analysis::incremental::PARALLEL_FROM;
-use reframe::analysis::{Analysis, AnalysisCache, Context, analyze, analyze_whole, outline};
-use reframe::config::Config;
-use reframe::document::{Document, MIN_CHUNK, PositionEncoding, Span};
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::incremental::PARALLEL_FROM;
+use reframe_core::analysis::{Analysis, AnalysisCache, Context, analyze, analyze_whole, outline};
+use reframe_core::config::Config;
+use reframe_core::document::{Document, MIN_CHUNK, PositionEncoding, Span};
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 const BASE: &str = include_str!("../examples/ci-migration.md");
 
@@ -137,7 +137,7 @@ fn typing_in_a_long_writeup_matches_a_whole_analysis() {
         .chars()
         .enumerate()
     {
-        let at = reframe::document::Position::new(middle.line, middle.character + i as u32);
+        let at = reframe_core::document::Position::new(middle.line, middle.character + i as u32);
         let at = if typed == '\n' || i > 0 && doc.line_text(at.line as usize).is_empty() {
             doc.byte_to_position(doc.len_bytes() / 2, PositionEncoding::Utf16)
         } else {

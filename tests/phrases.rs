@@ -7,8 +7,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use reframe::rules::RuleCode;
-use reframe::rules::phrases::{PhraseHit, PhraseRules, scan};
+use reframe_core::rules::RuleCode;
+use reframe_core::rules::phrases::{PhraseHit, PhraseRules, scan};
 
 /// Compiled once for the property tests.
 static RULES: LazyLock<PhraseRules> = LazyLock::new(PhraseRules::builtin);
@@ -487,7 +487,7 @@ fn hits_never_overlap_blanked_markup() {
 
 #[test]
 fn user_rows_and_allowed_phrases() {
-    use reframe::rules::phrases::RowSpec;
+    use reframe_core::rules::phrases::RowSpec;
     let mut row = RowSpec::new(
         "spearheaded",
         RuleCode::WeakVerb,

@@ -8,16 +8,16 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use reframe::analysis::actions::{ActionKind, actions, apply_edits};
-use reframe::analysis::questions::{Kind, questions};
-use reframe::analysis::readiness::readiness;
-use reframe::analysis::skills::supported;
-use reframe::analysis::{Analysis, Context, analyze};
-use reframe::config::Config;
-use reframe::document::{Document, PositionEncoding};
-use reframe::rules::RuleCode;
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::actions::{ActionKind, actions, apply_edits};
+use reframe_core::analysis::questions::{Kind, questions};
+use reframe_core::analysis::readiness::readiness;
+use reframe_core::analysis::skills::supported;
+use reframe_core::analysis::{Analysis, Context, analyze};
+use reframe_core::config::Config;
+use reframe_core::document::{Document, PositionEncoding};
+use reframe_core::rules::RuleCode;
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 fn phrase_rules() -> &'static PhraseRules {
     static RULES: std::sync::OnceLock<PhraseRules> = std::sync::OnceLock::new();
@@ -424,7 +424,7 @@ fn readiness_of_the_example_and_its_breakdown() {
 
 #[test]
 fn skills_completion_offers_what_the_write_up_shows() {
-    use reframe::analysis::completion::complete;
+    use reframe_core::analysis::completion::complete;
     let template = Template::builtin();
     let text = format!("{}\n- ", example().trim_end_matches('\n'));
     // The cursor after "- " on a new line at the end of the Skills section.
@@ -453,9 +453,9 @@ fn skills_completion_offers_what_the_write_up_shows() {
 
 #[test]
 fn the_outline_root_and_the_title_hover_carry_the_readiness() {
-    use reframe::analysis::hover::hover;
-    use reframe::analysis::outline::{SymbolKind, outline};
-    use reframe::analysis::readiness::decorate_outline;
+    use reframe_core::analysis::hover::hover;
+    use reframe_core::analysis::outline::{SymbolKind, outline};
+    use reframe_core::analysis::readiness::decorate_outline;
     // A `# Title` above the sections is the root: the readiness goes in its detail.
     let text = read("tests/fixtures/readiness/promotion/packet.md");
     let template = fixture_template(&text);

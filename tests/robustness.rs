@@ -721,7 +721,7 @@ fn a_client_disconnect_ends_the_process_promptly() {
     }
 }
 
-/// A server whose handlers panic, to check what [`reframe::server::guard::Guard`] does with
+/// A server whose handlers panic, to check what [`reframe_lsp::guard::Guard`] does with
 /// a panic. reframe's own handlers have none left to trigger, so this one is made to order.
 struct Panicky;
 
@@ -779,7 +779,7 @@ async fn read_frame<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Value
 
 #[test]
 fn a_panicking_handler_is_answered_with_an_internal_error_and_the_server_goes_on() {
-    use reframe::server::{guard::Guard, transport::Input};
+    use reframe_lsp::{guard::Guard, transport::Input};
     use tokio::io::AsyncWriteExt;
     use tower_lsp_server::{LspService, Server as LspServer};
 

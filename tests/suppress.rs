@@ -3,10 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
 
-use reframe::analysis::actions::{actions, apply_edits};
-use reframe::analysis::{Analysis, analyze_text};
-use reframe::config::Resolved;
-use reframe::document::Document;
+use reframe_core::analysis::actions::{actions, apply_edits};
+use reframe_core::analysis::{Analysis, analyze_text};
+use reframe_core::config::Resolved;
+use reframe_core::document::Document;
 
 fn analyse(text: &str) -> Analysis {
     let resolved = Resolved::defaults();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use reframe::template::Template;
+use reframe_core::template::Template;
 
 fn shipped(name: &str) -> Template {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

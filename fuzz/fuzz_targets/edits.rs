@@ -9,7 +9,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use reframe::document::Position;
+use reframe_core::document::Position;
 use reframe_fuzz::harness::{Change, ENCODINGS, check_edits};
 
 /// Separates the initial text from the changes.

@@ -13,12 +13,12 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use reframe::analysis::actions::ActionKind;
-use reframe::analysis::{self, Analysis, Context, Finding};
-use reframe::config::Config;
-use reframe::document::{Document, Position, PositionEncoding, Span};
-use reframe::rules::phrases::PhraseRules;
-use reframe::template::Template;
+use reframe_core::analysis::actions::ActionKind;
+use reframe_core::analysis::{self, Analysis, Context, Finding};
+use reframe_core::config::Config;
+use reframe_core::document::{Document, Position, PositionEncoding, Span};
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
 
 /// The three encodings, indexed by a fuzzed number.
 pub const ENCODINGS: [PositionEncoding; 3] = [

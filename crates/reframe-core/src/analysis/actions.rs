@@ -5,16 +5,10 @@
 
 use std::ops::Range;
 
+use super::edit::Edit;
 use super::{Analysis, Finding, SectionStatus};
 use crate::rules::RuleCode;
 use crate::template::Template;
-
-/// One text edit: replace `range` (bytes) with `new_text`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub new_text: String,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
@@ -75,7 +69,7 @@ pub fn actions(
         let touches = finding.range.start <= range.end && range.start <= finding.range.end;
         if touches {
             out.extend(quick_fixes(text, analysis, template, index, finding));
-            if let Some(edit) = super::suppress::ignore_edit(text, &analysis.model, finding) {
+            if let Some(edit) = super::ignore::ignore_edit(text, &analysis.model, finding) {
                 out.push(Action {
                     title: format!("Ignore this finding on this line ({})", finding.code),
                     kind: ActionKind::QuickFix,

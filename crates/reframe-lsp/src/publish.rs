@@ -22,10 +22,10 @@ use std::task::{Context as TaskContext, Poll};
 use tokio::io::AsyncWrite;
 use tower_lsp_server::ls_types::Uri;
 
-use super::{OpenDocument, convert};
-use crate::analysis::{Analysis, AnalysisCache, Finding, FindingGroup};
-use crate::config::Resolved;
-use crate::document::{Document, PositionEncoding};
+use crate::{OpenDocument, to_proto};
+use reframe_core::analysis::{Analysis, AnalysisCache, Finding, FindingGroup};
+use reframe_core::config::Resolved;
+use reframe_core::document::{Document, PositionEncoding};
 
 /// Stdout, shared by the LSP transport and the publisher: whole messages go into a
 /// channel and one thread writes them out in order, straight to the file descriptor.
@@ -187,7 +187,7 @@ impl OpenDocument {
     }
 
     /// The fill progress of each template section of the current text.
-    pub(super) fn progress(&self) -> Vec<crate::analysis::outline::SectionProgress> {
+    pub(super) fn progress(&self) -> Vec<reframe_core::analysis::outline::SectionProgress> {
         self.analysed().cache.progress(self.profile.template())
     }
 
@@ -252,7 +252,7 @@ fn serialize_group(
                 range: finding.range.start + group.start..finding.range.end + group.start,
                 ..finding.clone()
             };
-            let diagnostic = convert::diagnostic(doc, &absolute, enc);
+            let diagnostic = to_proto::diagnostic(doc, &absolute, enc);
             let range = diagnostic.range;
             let mut value = serde_json::to_value(&diagnostic).unwrap_or_default();
             if let Some(object) = value.as_object_mut() {

@@ -1,14 +1,14 @@
 //! The file side of configuration, shared by the CLI and the server: finding
 //! `.reframe.toml` from a document's folder upward, reading it and the template it names,
 //! and resolving them (with the LSP client's settings, for the server) through
-//! [`crate::config`].
+//! [`reframe_core::config`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::config::{self, Problem, Report, Resolved, Settings};
-use crate::template::Template;
+use reframe_core::config::{self, Problem, Report, Resolved, Settings};
+use reframe_core::template::Template;
 
 /// The nearest `.reframe.toml` in `folder` or one of its ancestors (the first one wins).
 pub fn find_config(folder: &Path) -> Option<PathBuf> {

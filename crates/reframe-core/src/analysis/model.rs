@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use super::suppress::{self, Directive};
+use super::directives::{self, Directive};
 use crate::document::{ChunkSyntax, Document, may_hold_inline_syntax};
 
 /// Front matter (`---` … `---`) and its top-level keys.
@@ -271,7 +271,7 @@ fn read_inline_node(syntax: &ChunkSyntax, node: &Node<'_>) -> InlineParse {
     read_inline(&tree, text, base, &mut parse);
     if text[node.byte_range()].contains("reframe-") {
         let mut directives = Vec::new();
-        suppress::collect_inline(&tree, text, &mut directives);
+        directives::collect_inline(&tree, text, &mut directives);
         parse.directives = directives
             .into_iter()
             .map(|d| Directive {
@@ -368,7 +368,7 @@ pub fn read_chunk(syntax: &ChunkSyntax, cache: &mut InlineCache) -> ChunkFacts {
                 }
                 "html_block" => {
                     if may_suppress && let Some(html) = text.get(node.byte_range()) {
-                        suppress::read_directives(html, node.start_byte(), &mut facts.directives);
+                        directives::read_directives(html, node.start_byte(), &mut facts.directives);
                     }
                     descend = false;
                 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-#[path = "../../benches/support/writeup.rs"]
+#[path = "support/writeup.rs"]
 #[allow(dead_code)]
 mod writeup;
 

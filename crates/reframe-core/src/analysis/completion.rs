@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::outline::progress;
+use super::skills::Support;
 use super::{Analysis, SectionStatus};
 use crate::template::Template;
 
@@ -32,6 +33,22 @@ pub struct Completion {
     pub sort: String,
     /// What clients filter on (the whole replaced line for line completions).
     pub filter: String,
+}
+
+/// In the skills section: field items only for the skills the write-up shows, each with
+/// where it shows it.
+fn only_shown_skills(items: &mut Vec<Completion>, shown: &[Support]) {
+    items.retain(|c| c.kind != CompletionKind::Field || shown.iter().any(|s| s.skill == c.label));
+    for item in items.iter_mut() {
+        let Some(support) = shown.iter().find(|s| s.skill == item.label) else {
+            continue;
+        };
+        item.detail = Some(format!("skill shown in {}", support.place));
+        item.documentation = Some(format!(
+            "Shown by: “{}” ({})\n\n{}",
+            support.sentence, support.place, support.description
+        ));
+    }
 }
 
 fn regex(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
@@ -83,7 +100,9 @@ pub fn complete(
     }
     if regex(&BULLET, r"^\s*[-*+][ \t]+(?:\*{0,2}[^*:]*)?$").is_some_and(|re| re.is_match(before)) {
         let mut items = fields(analysis, template, offset, line_start..line_end, line);
-        super::skills::refine_completions(text, analysis, template, offset, &mut items);
+        if let Some(shown) = super::skills::shown_at(text, analysis, template, offset) {
+            only_shown_skills(&mut items, &shown);
+        }
         return items;
     }
     if let Some(caps) = regex(

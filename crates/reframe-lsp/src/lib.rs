@@ -10,12 +10,13 @@
 //! a document never go backwards.
 
 mod actions;
-pub mod convert;
 mod features;
+pub mod from_proto;
 pub mod guard;
 mod memory;
 mod publish;
 mod settings;
+pub mod to_proto;
 pub mod transport;
 
 use std::collections::{HashMap, HashSet};
@@ -36,7 +37,7 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::document::{Document, PositionEncoding};
+use reframe_core::document::{Document, PositionEncoding};
 
 /// An open document, the version the client gave it, and its configuration.
 struct OpenDocument {
@@ -50,7 +51,7 @@ struct OpenDocument {
 impl OpenDocument {
     /// The analysis of the document with its own configuration, kept up to date across
     /// edits (the caller's copy of the text is not needed).
-    fn analyze(&self, _text: &str) -> Arc<crate::analysis::Analysis> {
+    fn analyze(&self, _text: &str) -> Arc<reframe_core::analysis::Analysis> {
         self.analysis()
     }
 }
@@ -253,7 +254,7 @@ impl LanguageServer for Backend {
             .general
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
-        let encoding = convert::negotiate_encoding(offered);
+        let encoding = from_proto::negotiate_encoding(offered);
         let caps = &params.capabilities;
         let client = ClientSupport {
             resolve_code_action_edits: caps
@@ -295,7 +296,7 @@ impl LanguageServer for Backend {
         settings::send(&self.client, notices).await;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                position_encoding: Some(convert::encoding_kind(encoding)),
+                position_encoding: Some(to_proto::encoding_kind(encoding)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -449,7 +450,7 @@ impl LanguageServer for Backend {
             match state.documents.get_mut(&uri) {
                 Some(open) => {
                     for change in &params.content_changes {
-                        let range = change.range.map(convert::from_range);
+                        let range = change.range.map(from_proto::range);
                         problems.extend(open.doc.apply_change(range, &change.text, encoding));
                     }
                     open.version = params.text_document.version;
@@ -498,9 +499,12 @@ pub fn warm_up() {
     let spawned = std::thread::Builder::new()
         .name("reframe-warm-up".into())
         .spawn(|| {
-            let resolved = crate::config::Resolved::defaults();
+            let resolved = reframe_core::config::Resolved::defaults();
             let doc = Document::new(WARM_UP_TEXT);
-            drop(crate::analysis::analyze(&doc, &resolved.context_for(None)));
+            drop(reframe_core::analysis::analyze(
+                &doc,
+                &resolved.context_for(None),
+            ));
             drop(doc);
             // What the analysis allocated on this thread goes back to the system.
             memory::release();
@@ -510,7 +514,7 @@ pub fn warm_up() {
 }
 
 /// What [`warm_up`] analyses: a write-up with most kinds of findings.
-const WARM_UP_TEXT: &str = include_str!("../../examples/ci-migration.md");
+const WARM_UP_TEXT: &str = include_str!("../../../examples/ci-migration.md");
 
 /// Runs the server on stdin/stdout until the client disconnects or sends `exit`. Returns
 /// whether the client shut the server down first (`shutdown` before `exit` or before closing

@@ -1,13 +1,14 @@
-//! Conversions between the analysis' plain data and LSP types: the one place that knows both.
+//! Conversions from the analysis' plain data to LSP types. With `from_proto.rs`, the one
+//! place that knows both; the command line's JSON report uses [`diagnostic`] too.
 
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Position,
     PositionEncodingKind, Range, Uri,
 };
 
-use crate::analysis::Finding;
-use crate::document::{self, Document, PositionEncoding};
-use crate::rules::{RuleCode, Severity};
+use reframe_core::analysis::Finding;
+use reframe_core::document::{self, Document, PositionEncoding};
+use reframe_core::rules::{RuleCode, Severity};
 
 /// Where each rule's documentation lives (docs/rules.md has one anchor per rule code).
 pub const HELP_BASE: &str = "https://github.com/reframe-ls/reframe/blob/main/docs/rules.md";
@@ -31,20 +32,6 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 
 pub fn position(p: document::Position) -> Position {
     Position::new(p.line, p.character)
-}
-
-pub fn from_position(p: Position) -> document::Position {
-    document::Position {
-        line: p.line,
-        character: p.character,
-    }
-}
-
-pub fn from_range(r: Range) -> document::Span {
-    document::Span {
-        start: from_position(r.start),
-        end: from_position(r.end),
-    }
 }
 
 pub fn range(doc: &Document, bytes: std::ops::Range<usize>, enc: PositionEncoding) -> Range {
@@ -72,14 +59,5 @@ pub fn encoding_kind(enc: PositionEncoding) -> PositionEncodingKind {
         PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
         PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
         PositionEncoding::Utf32 => PositionEncodingKind::UTF32,
-    }
-}
-
-/// LSP 3.17 negotiation: UTF-8 when the client offers it, else UTF-16 (the protocol's
-/// default, which every client supports).
-pub fn negotiate_encoding(offered: Option<&[PositionEncodingKind]>) -> PositionEncoding {
-    match offered {
-        Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
-        _ => PositionEncoding::Utf16,
     }
 }

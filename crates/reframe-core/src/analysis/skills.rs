@@ -9,7 +9,6 @@
 
 use std::ops::Range;
 
-use super::completion::{Completion, CompletionKind};
 use super::roles::Roles;
 use super::{Analysis, SectionOwner, is_template_text, prompt_prefix};
 use crate::template::Template;
@@ -252,39 +251,22 @@ pub fn supported(text: &str, analysis: &Analysis, template: &Template) -> Vec<Su
     out
 }
 
-/// In the skills section, narrows the field completions to the skills the write-up
-/// shows, each documented with the sentence that shows it. Elsewhere, changes nothing.
-pub fn refine_completions(
+/// The skills the write-up shows, when `offset` is inside the template's skills section
+/// (where completion offers only those); None elsewhere.
+pub fn shown_at(
     text: &str,
     analysis: &Analysis,
     template: &Template,
     offset: usize,
-    items: &mut Vec<Completion>,
-) {
-    let Some(skills_index) = Roles::of(template).skills else {
-        return;
-    };
+) -> Option<Vec<Support>> {
+    let skills_index = Roles::of(template).skills?;
     let in_skills = analysis
         .sections
         .get(skills_index)
         .and_then(|m| m.headings.first())
         .and_then(|&h| analysis.model.headings.get(h))
         .is_some_and(|h| h.range.end <= offset && offset <= h.section_end);
-    if !in_skills {
-        return;
-    }
-    let shown = supported(text, analysis, template);
-    items.retain(|c| c.kind != CompletionKind::Field || shown.iter().any(|s| s.skill == c.label));
-    for item in items.iter_mut() {
-        let Some(support) = shown.iter().find(|s| s.skill == item.label) else {
-            continue;
-        };
-        item.detail = Some(format!("skill shown in {}", support.place));
-        item.documentation = Some(format!(
-            "Shown by: “{}” ({})\n\n{}",
-            support.sentence, support.place, support.description
-        ));
-    }
+    in_skills.then(|| supported(text, analysis, template))
 }
 
 #[cfg(test)]

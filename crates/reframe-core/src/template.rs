@@ -15,7 +15,7 @@ use regex::Regex;
 
 /// The default template (the ops write-up template), embedded in the binary.
 pub const DEFAULT_TEMPLATE_NAME: &str = "ops-writeup";
-pub const DEFAULT_TEMPLATE_SOURCE: &str = include_str!("../templates/ops-writeup.md");
+pub const DEFAULT_TEMPLATE_SOURCE: &str = include_str!("../../../templates/ops-writeup.md");
 
 /// A parsed template.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //!
 //! A document uses the nearest `.reframe.toml` from its folder upward, on top of the
 //! client's settings (`initializationOptions` or `workspace/didChangeConfiguration`, under
-//! `reframe`); file values win. Loading goes through [`crate::workspace::load`], the
+//! `reframe`); file values win. Loading goes through [`reframe_workspace::load`], the
 //! loader the CLI uses, so both give the same findings for the same file.
 //!
 //! Configurations are cached by configuration file. A cached one is used again while the
@@ -26,12 +26,12 @@ use tower_lsp_server::ls_types::{
     ClientCapabilities, FileEvent, InitializeParams, MessageType, Registration, Uri,
 };
 
-use super::State;
+use crate::State;
 
-use crate::analysis::Context;
-use crate::config::{self, Resolved};
-use crate::template::Template;
-use crate::workspace::{self, Stamp};
+use reframe_core::analysis::Context;
+use reframe_core::config::{self, Resolved};
+use reframe_core::template::Template;
+use reframe_workspace::{self as workspace, Stamp};
 
 /// The configuration one open document uses.
 #[derive(Clone, Debug)]

@@ -11,9 +11,9 @@ use tower_lsp_server::ls_types::{
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::{OpenDocument, State, convert};
-use crate::analysis::Analysis;
-use crate::analysis::actions::{self, Action, ActionKind};
+use crate::{OpenDocument, State, from_proto, to_proto};
+use reframe_core::analysis::Analysis;
+use reframe_core::analysis::actions::{self, Action, ActionKind};
 
 /// The kind of the safe-fixes action; clients asking for `source.fixAll` get it.
 pub const FIX_ALL: &str = "source.fixAll.reframe";
@@ -55,7 +55,7 @@ fn byte_range(
     open: &OpenDocument,
     range: tower_lsp_server::ls_types::Range,
 ) -> std::ops::Range<usize> {
-    let span = convert::from_range(range);
+    let span = from_proto::range(range);
     let (start, _) = open
         .doc
         .position_to_byte_clamped(span.start, state.encoding);
@@ -68,7 +68,7 @@ fn workspace_edit(state: &State, open: &OpenDocument, uri: &Uri, action: &Action
         .edits
         .iter()
         .map(|e| TextEdit {
-            range: convert::range(&open.doc, e.range.clone(), state.encoding),
+            range: to_proto::range(&open.doc, e.range.clone(), state.encoding),
             new_text: e.new_text.clone(),
         })
         .collect();
@@ -102,7 +102,7 @@ fn to_lsp(
     let diagnostics = action
         .fixes
         .and_then(|i| analysis.findings.get(i))
-        .map(|f| vec![convert::diagnostic(&open.doc, f, state.encoding)]);
+        .map(|f| vec![to_proto::diagnostic(&open.doc, f, state.encoding)]);
     CodeAction {
         title: action.title.clone(),
         kind: Some(kind_of(action.kind)),

@@ -9,12 +9,12 @@ use tower_lsp_server::ls_types::{
     InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind, TextEdit, Uri,
 };
 
-use super::{OpenDocument, State, convert};
-use crate::analysis::Analysis;
-use crate::analysis::completion::{CompletionKind, complete};
-use crate::analysis::hover::hover as hover_at;
-use crate::analysis::outline::{self, Symbol};
-use crate::analysis::{questions, readiness};
+use crate::{OpenDocument, State, from_proto, to_proto};
+use reframe_core::analysis::Analysis;
+use reframe_core::analysis::completion::{CompletionKind, complete};
+use reframe_core::analysis::hover::hover as hover_at;
+use reframe_core::analysis::outline::{self, Symbol};
+use reframe_core::analysis::{questions, readiness};
 
 fn document<'s>(
     state: &'s State,
@@ -31,11 +31,11 @@ pub fn completion(state: &State, params: &CompletionParams) -> Option<Completion
     let (open, text, analysis) = document(state, &position.text_document.uri)?;
     let (offset, _) = open
         .doc
-        .position_to_byte_clamped(convert::from_position(position.position), state.encoding);
+        .position_to_byte_clamped(from_proto::position(position.position), state.encoding);
     let items: Vec<CompletionItem> = complete(&text, &analysis, open.profile.template(), offset)
         .into_iter()
         .map(|c| {
-            let range = convert::range(&open.doc, c.replace.clone(), state.encoding);
+            let range = to_proto::range(&open.doc, c.replace.clone(), state.encoding);
             let (new_text, format) = match (&c.snippet, state.client.snippets) {
                 (Some(snippet), true) => (snippet.clone(), InsertTextFormat::SNIPPET),
                 _ => (c.text.clone(), InsertTextFormat::PLAIN_TEXT),
@@ -68,14 +68,14 @@ pub fn hover(state: &State, params: &HoverParams) -> Option<Hover> {
     let (open, text, analysis) = document(state, &position.text_document.uri)?;
     let (offset, _) = open
         .doc
-        .position_to_byte_clamped(convert::from_position(position.position), state.encoding);
+        .position_to_byte_clamped(from_proto::position(position.position), state.encoding);
     let (range, markdown) = hover_at(&text, &analysis, open.profile.template(), offset)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: markdown,
         }),
-        range: Some(convert::range(&open.doc, range, state.encoding)),
+        range: Some(to_proto::range(&open.doc, range, state.encoding)),
     })
 }
 
@@ -92,8 +92,8 @@ fn symbol(open: &OpenDocument, state: &State, s: &Symbol) -> DocumentSymbol {
         },
         tags: None,
         deprecated: None,
-        range: convert::range(&open.doc, s.range.clone(), state.encoding),
-        selection_range: convert::range(&open.doc, s.selection.clone(), state.encoding),
+        range: to_proto::range(&open.doc, s.range.clone(), state.encoding),
+        selection_range: to_proto::range(&open.doc, s.selection.clone(), state.encoding),
         children: (!s.children.is_empty())
             .then(|| s.children.iter().map(|c| symbol(open, state, c)).collect()),
     }
@@ -152,7 +152,7 @@ pub fn inlay_hints(state: &State, params: &InlayHintParams) -> Option<Vec<InlayH
             let heading = analysis.model.headings.get(p.heading)?;
             let position = open.doc.byte_to_position(heading.range.end, state.encoding);
             Some(InlayHint {
-                position: convert::position(position),
+                position: to_proto::position(position),
                 label: InlayHintLabel::String(p.summary()),
                 kind: None,
                 text_edits: None,
@@ -181,7 +181,7 @@ pub fn code_lenses(state: &State, params: &CodeLensParams) -> Option<Vec<CodeLen
     let asked = questions::questions(&text, &analysis, open.profile.template());
     let mut lenses = Vec::new();
     for (heading, here) in questions::placed(&asked, &analysis) {
-        let range = convert::range(&open.doc, heading, state.encoding);
+        let range = to_proto::range(&open.doc, heading, state.encoding);
         let mut titles: Vec<String> = here
             .iter()
             .take(MAX_LENSES)
@@ -226,7 +226,7 @@ fn question_hints(
             let list: Vec<String> = here.iter().map(|q| format!("- {}", q.text)).collect();
             let position = open.doc.byte_to_position(heading.end, state.encoding);
             Some(InlayHint {
-                position: convert::position(position),
+                position: to_proto::position(position),
                 label: InlayHintLabel::String(format!("Q: {}{more}", first.text)),
                 kind: None,
                 text_edits: None,

@@ -9,13 +9,13 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::analysis::questions::{self, Kind, Question};
-use crate::analysis::readiness::{Readiness, readiness};
-use crate::analysis::{self, Analysis};
 use crate::cli::{Configs, QuestionsFormat, collect_inputs};
-use crate::document::{Document, PositionEncoding};
-use crate::server::convert;
-use crate::template::Template;
+use reframe_core::analysis::questions::{self, Kind, Question};
+use reframe_core::analysis::readiness::{Readiness, readiness};
+use reframe_core::analysis::{self, Analysis};
+use reframe_core::document::{Document, PositionEncoding};
+use reframe_core::template::Template;
+use reframe_lsp::to_proto;
 
 /// The questions of one document.
 struct Asked {
@@ -155,7 +155,7 @@ fn write_json(out: &mut impl Write, asked: &[Asked]) -> std::io::Result<()> {
                         "kind": kind_name(q.kind),
                         "question": q.text,
                         "section": q.home.and_then(|h| a.headings.get(h)),
-                        "range": convert::range(&a.doc, q.source.clone(), PositionEncoding::Utf16),
+                        "range": to_proto::range(&a.doc, q.source.clone(), PositionEncoding::Utf16),
                     })
                 })
                 .collect();

@@ -1,6 +1,6 @@
 //! The command line: `reframe lsp`, `reframe check`, `reframe new`.
 //!
-//! `check` loads each file's configuration through [`crate::workspace`] (the loader the
+//! `check` loads each file's configuration through [`reframe_workspace`] (the loader the
 //! server uses too), analyses, optionally applies the safe fixes, and prints the findings
 //! in one of four formats. Exit status: 0 clean, 1 findings at or above `--fail-on`, 2 a
 //! usage, configuration or I/O error.
@@ -12,16 +12,18 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod questions;
 use serde_json::{Value, json};
 
-use crate::analysis::actions::{apply_edits, safe_fix_edits};
-use crate::analysis::{self, Analysis, Finding, SectionStatus};
-use crate::config::{Problem, Resolved};
-use crate::document::{Document, PositionEncoding};
-use crate::rules::{RuleCode, Severity};
-use crate::server::convert;
-use crate::template::{self, Template};
-use crate::workspace::{self, Loaded};
+use reframe_core::analysis::actions::{apply_edits, safe_fix_edits};
+use reframe_core::analysis::{self, Analysis, Finding, SectionStatus};
+use reframe_core::config::{Problem, Resolved};
+use reframe_core::document::{Document, PositionEncoding};
+use reframe_core::rules::{RuleCode, Severity};
+use reframe_core::template::{self, Template};
+use reframe_lsp::to_proto;
+use reframe_workspace::{self as workspace, Loaded};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -153,7 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
             paths,
             format,
             config,
-        } => crate::cli_interview::run(&paths, format, config),
+        } => questions::run(&paths, format, config),
         Command::New { file, template } => new_writeup(&file, template.as_deref()),
     }
 }
@@ -164,7 +166,7 @@ fn run_lsp() -> ExitCode {
         .build();
     match runtime {
         Ok(runtime) => {
-            let shut_down = runtime.block_on(crate::server::run_stdio());
+            let shut_down = runtime.block_on(reframe_lsp::run_stdio());
             // Do not wait for the blocking read of stdin: a client that sent `exit` may keep
             // its end open.
             runtime.shutdown_background();
@@ -499,14 +501,14 @@ fn write_report(
     options: &CheckOptions,
 ) -> std::io::Result<()> {
     if options.summary {
-        let rows = crate::cli_interview::summary_rows(
+        let rows = questions::summary_rows(
             checked
                 .iter()
                 .map(|c| (c.input.display(), &c.doc, &c.analysis, c.template.as_ref())),
         );
         return match options.format {
-            Format::Json => crate::cli_interview::write_summary_json(out, &rows),
-            _ => crate::cli_interview::write_summary_table(out, &rows),
+            Format::Json => questions::write_summary_json(out, &rows),
+            _ => questions::write_summary_table(out, &rows),
         };
     }
     match options.format {
@@ -528,7 +530,7 @@ fn write_json(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()> 
                 .analysis
                 .findings
                 .iter()
-                .map(|f| convert::diagnostic(&c.doc, f, PositionEncoding::Utf16))
+                .map(|f| to_proto::diagnostic(&c.doc, f, PositionEncoding::Utf16))
                 .collect();
             json!({ "path": c.input.display(), "diagnostics": diagnostics })
         })
@@ -724,7 +726,7 @@ fn write_finding(
         "{gutter} {bar} {lead}{}",
         colour.paint("1;33", &"^".repeat(width as usize))
     )?;
-    if let Some(help) = convert::help_uri(f.code) {
+    if let Some(help) = to_proto::help_uri(f.code) {
         writeln!(out, "{gutter} = help: {}", help.as_str())?;
     }
     writeln!(out)
@@ -796,7 +798,7 @@ fn write_sarif(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()>
                 "shortDescription": { "text": rule_description(code) },
                 "defaultConfiguration": { "level": sarif_level(code.default_severity()) },
             });
-            if let Some(help) = convert::help_uri(code) {
+            if let Some(help) = to_proto::help_uri(code) {
                 rule["helpUri"] = json!(help.as_str());
             }
             rule

@@ -32,11 +32,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, TrySendError};
 
+use super::directives::Directive;
 use super::model::{self, ChunkFacts, DocModel, FrontMatter, Heading, InlineCache};
 use super::outline::{self, SectionProgress};
 use super::roles::Roles;
 use super::sections::{self, SectionMatch, SectionStatus};
-use super::suppress::{self, Directive};
+use super::suppress;
 use super::{
     Analysis, Context, Finding, Findings, SectionOwner, check_fields, check_front_matter,
     check_placeholders, check_prose, declares_template, impact,

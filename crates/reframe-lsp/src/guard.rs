@@ -24,7 +24,7 @@ use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::{Client, ExitedError};
 use tower_service::Service;
 
-use super::transport::MALFORMED;
+use crate::transport::MALFORMED;
 
 /// Whether the client shut the server down; shared between the guard and whoever runs it.
 #[derive(Clone, Debug, Default)]

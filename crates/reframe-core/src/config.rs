@@ -18,13 +18,20 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 
-use crate::analysis::Context;
 use crate::rules::phrases::{PhraseRules, RowSpec};
 use crate::rules::{RuleCode, Severity};
 use crate::template::Template;
 
 /// The name of the configuration file, looked for from a document's folder upward.
 pub const FILE_NAME: &str = ".reframe.toml";
+
+/// Everything the analysis reads besides the document: made from a resolved
+/// configuration by [`Resolved::context_for`].
+pub struct Context<'a> {
+    pub template: &'a Template,
+    pub config: &'a Config,
+    pub phrases: &'a PhraseRules,
+}
 
 /// The settings the analysis needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -6,7 +6,10 @@
 
 pub mod actions;
 pub mod completion;
+pub mod directives;
+pub mod edit;
 pub mod hover;
+pub mod ignore;
 pub mod impact;
 pub mod incremental;
 pub mod model;
@@ -24,10 +27,11 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::document::Document;
-use crate::rules::phrases::{self, PhraseRules};
+use crate::rules::phrases;
 use crate::rules::{RuleCode, Severity};
 use crate::template::{Template, normalize_label, normalize_line};
 
+pub use crate::config::Context;
 pub use incremental::{AnalysisCache, FindingGroup};
 pub use sections::{SectionMatch, SectionStatus};
 
@@ -55,13 +59,6 @@ pub struct Analysis {
     pub sections: Vec<SectionMatch>,
     /// What was read from the document (headings, fields, prose blocks...).
     pub model: model::DocModel,
-}
-
-/// Everything the analysis reads besides the document.
-pub struct Context<'a> {
-    pub template: &'a Template,
-    pub config: &'a Config,
-    pub phrases: &'a PhraseRules,
 }
 
 /// Analyses a document (with a fresh [`AnalysisCache`]; keep one to analyse a document

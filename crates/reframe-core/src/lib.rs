@@ -1,0 +1,14 @@
+//! The pure core of reframe: a markdown write-up and a template in, findings, fixes,
+//! completions, an outline and hovers out.
+//!
+//! Modules: `document` (text, chunked syntax trees, positions), `template` (the template
+//! model), `rules` (the rule registry and the phrase tables), `config` (configuration
+//! text parsed and resolved), `analysis` (the rules run over a document). Nothing here
+//! knows LSP, async, the file system, the environment or processes (`tests/layering.rs`
+//! at the workspace root checks it).
+
+pub mod analysis;
+pub mod config;
+pub mod document;
+pub mod rules;
+pub mod template;
