@@ -1,20 +1,17 @@
-//! The command line's interview-readiness output: `reframe questions` (the follow-up
-//! questions per write-up, as markdown or JSON) and `reframe check --summary` (one row of
-//! readiness per write-up, most ready first).
+//! `reframe questions`: the follow-up questions an interviewer is likely to ask about each
+//! write-up, as markdown or JSON.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::cli::{Configs, QuestionsFormat, collect_inputs};
+use crate::cli::args::QuestionsFormat;
+use crate::cli::inputs::{Configs, collect_inputs};
+use reframe_core::analysis;
 use reframe_core::analysis::questions::{self, Kind, Question};
-use reframe_core::analysis::readiness::{Readiness, readiness};
-use reframe_core::analysis::{self, Analysis};
 use reframe_core::document::{Document, PositionEncoding};
-use reframe_core::template::Template;
 use reframe_lsp::to_proto;
 
 /// The questions of one document.
@@ -32,10 +29,7 @@ struct Asked {
 pub fn run(paths: &[PathBuf], format: QuestionsFormat, config: Option<PathBuf>) -> ExitCode {
     let mut errors = Vec::new();
     let inputs = collect_inputs(paths, &mut errors);
-    let mut configs = Configs {
-        fixed: config,
-        cache: HashMap::new(),
-    };
+    let mut configs = Configs::new(config);
     let mut asked = Vec::new();
     for input in inputs {
         let Some((text, resolved)) = configs.read(&input, &mut errors) else {
@@ -167,108 +161,5 @@ fn write_json(out: &mut impl Write, asked: &[Asked]) -> std::io::Result<()> {
         })
         .collect();
     let text = serde_json::to_string_pretty(&files).map_err(std::io::Error::other)?;
-    writeln!(out, "{text}")
-}
-
-/// One row of `check --summary`.
-pub struct SummaryRow {
-    path: String,
-    readiness: Option<Readiness>,
-}
-
-/// The rows of `check --summary`, most ready first (ties by path), documents that are not
-/// write-ups last.
-pub fn summary_rows<'a>(
-    checked: impl Iterator<Item = (String, &'a Document, &'a Analysis, &'a Template)>,
-) -> Vec<SummaryRow> {
-    let mut rows: Vec<SummaryRow> = checked
-        .map(|(path, doc, analysis, template)| SummaryRow {
-            path,
-            readiness: readiness(&doc.text(), analysis, template),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        let score = |r: &SummaryRow| r.readiness.as_ref().map(|r| r.score);
-        score(b).cmp(&score(a)).then_with(|| a.path.cmp(&b.path))
-    });
-    rows
-}
-
-/// The summary as an aligned table.
-pub fn write_summary_table(out: &mut impl Write, rows: &[SummaryRow]) -> std::io::Result<()> {
-    let header = [
-        "readiness",
-        "fields",
-        "placeholders",
-        "weak/100 words",
-        "impact evidence",
-        "file",
-    ];
-    let mut lines: Vec<[String; 6]> = vec![header.map(str::to_string)];
-    for row in rows {
-        lines.push(match &row.readiness {
-            Some(r) => [
-                r.score.to_string(),
-                format!("{}/{}", r.fields_answered, r.fields_asked),
-                r.placeholders.to_string(),
-                format!("{:.1}", r.weak_per_100_words()),
-                r.impact
-                    .map_or("-".to_string(), |(e, t)| format!("{e}/{t}")),
-                row.path.clone(),
-            ],
-            None => [
-                "-".to_string(),
-                "-".to_string(),
-                "-".to_string(),
-                "-".to_string(),
-                "-".to_string(),
-                format!("{} (not a write-up)", row.path),
-            ],
-        });
-    }
-    let mut widths = [0usize; 5];
-    for line in &lines {
-        for (w, cell) in widths.iter_mut().zip(line.iter()) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for line in &lines {
-        let mut text = String::new();
-        for (w, cell) in widths.iter().zip(line.iter()) {
-            text.push_str(&format!("{cell:>w$}  "));
-        }
-        text.push_str(&line[5]);
-        writeln!(out, "{}", text.trim_end())?;
-    }
-    Ok(())
-}
-
-/// The summary as JSON: `[{"path", "writeup", "readiness", "parts": [{"name", "earned",
-/// "max", "detail"}…]}]`.
-pub fn write_summary_json(out: &mut impl Write, rows: &[SummaryRow]) -> std::io::Result<()> {
-    let rows: Vec<Value> = rows
-        .iter()
-        .map(|row| match &row.readiness {
-            Some(r) => json!({
-                "path": row.path,
-                "writeup": true,
-                "readiness": r.score,
-                "fieldsAnswered": r.fields_answered,
-                "fieldsAsked": r.fields_asked,
-                "placeholders": r.placeholders,
-                "words": r.words,
-                "weak": r.weak,
-                "impactEvidence": r.impact.map(|(e, t)| json!({"withEvidence": e, "bullets": t})),
-                "parts": r.parts.iter().map(|p| json!({
-                    "name": p.name,
-                    "earned": (p.earned * 10.0).round() / 10.0,
-                    "max": p.max,
-                    "detail": p.detail,
-                })).collect::<Vec<_>>(),
-            }),
-            None => json!({ "path": row.path, "writeup": false, "readiness": null }),
-        })
-        .collect();
-    let text = serde_json::to_string_pretty(&rows).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")
 }
