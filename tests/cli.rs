@@ -94,7 +94,8 @@ fn human_output_ends_with_a_summary_per_file_and_has_no_colour_when_piped() {
     let text = stdout(&output);
     assert!(!text.contains('\x1b'), "colour in piped output");
     assert!(
-        text.contains("examples/ci-migration.md:13:23: information[weak-verb]: "),
+        text.contains("information[weak-verb]: ")
+            && text.contains(" --> examples/ci-migration.md:13:23\n"),
         "{text}"
     );
     assert!(text.contains(

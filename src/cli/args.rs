@@ -2,15 +2,23 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use reframe_core::rules::Severity;
+
+/// The exit statuses, for `--help` and the man page.
+pub const EXIT_STATUS: &str = "Exit status:
+  0  no finding at or above --fail-on (default: warning)
+  1  a finding at or above --fail-on (check), or a file not overwritten (new, init)
+  2  a usage error, an I/O error or a broken configuration";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "reframe",
     version,
-    about = "Finds unfilled template fields and weak wording in markdown project write-ups"
+    about = "Finds unfilled template fields and weak wording in markdown project write-ups",
+    after_help = EXIT_STATUS
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -26,9 +34,9 @@ pub enum Command {
         stdio: bool,
     },
     /// Check write-ups (files, directories walked for *.md, or `-` for stdin).
+    #[command(after_help = EXIT_STATUS)]
     Check {
-        /// Files, directories, or `-` to read one document from stdin.
-        #[arg(required = true)]
+        /// Files, directories, or `-` to read one document from stdin (default: `.`).
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -48,6 +56,16 @@ pub enum Command {
         /// is made of, most ready first (with `--format json`, as JSON).
         #[arg(long)]
         summary: bool,
+        /// With `-`: the path the text belongs to; its configuration, write-up globs and
+        /// printed name are used.
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
+        #[command(flatten)]
+        walk: WalkArgs,
+        /// When to colour human output (`auto`: on a terminal, unless `NO_COLOR`;
+        /// `CLICOLOR_FORCE` forces it).
+        #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+        color: ColorWhen,
     },
     /// Print the follow-up questions an interviewer is likely to ask about write-ups.
     Questions {
@@ -60,6 +78,8 @@ pub enum Command {
         /// Use this configuration file for every document.
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        #[command(flatten)]
+        walk: WalkArgs,
     },
     /// Start a new write-up from the template.
     New {
@@ -70,6 +90,45 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         template: Option<PathBuf>,
     },
+    /// Write a commented `.reframe.toml` (never overwrites one).
+    Init {
+        /// The folder to write it in (default: the current folder).
+        folder: Option<PathBuf>,
+    },
+    /// List the templates a write-up can name in its front matter (`template: NAME`):
+    /// the built-in ones and those in the configured `templates` folders.
+    Templates {
+        /// The folder whose configuration to read (default: the current folder).
+        folder: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of `.reframe.toml`.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// How folders are walked.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct WalkArgs {
+    /// Do not honour `.gitignore`, `.ignore` and the global git excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links to folders (a link loop is reported and skipped).
+    #[arg(long)]
+    pub follow_links: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use reframe_core::analysis;
 use reframe_core::analysis::actions::{apply_edits, safe_fix_edits};
+use reframe_core::analysis::{self, Analysis, Finding};
 use reframe_core::config::Resolved;
 use reframe_core::document::Document;
 
-use crate::cli::args::{FailOn, Format};
-use crate::cli::files::write_atomically;
-use crate::cli::inputs::{Configs, Input, collect_inputs};
+use crate::cli::args::{ColorWhen, FailOn, Format, WalkArgs};
+use crate::cli::files::{Written, write_if_unchanged};
+use crate::cli::inputs::{Configs, Read, collect_inputs};
 use crate::cli::report::{self, Checked};
 
 /// What `reframe check` was asked to do.
@@ -24,6 +24,44 @@ pub(crate) struct CheckOptions {
     pub(crate) fix: bool,
     pub(crate) config: Option<PathBuf>,
     pub(crate) summary: bool,
+    pub(crate) stdin_filename: Option<PathBuf>,
+    pub(crate) walk: WalkArgs,
+    pub(crate) color: ColorWhen,
+}
+
+/// Options that cannot work together: a usage error (exit 2) before anything is read.
+pub(crate) fn usage_error(options: &CheckOptions) -> Option<String> {
+    if options.summary && matches!(options.format, Format::Sarif | Format::Github) {
+        let format = match options.format {
+            Format::Sarif => "sarif",
+            _ => "github",
+        };
+        return Some(format!(
+            "--summary prints a table or JSON: it cannot be used with --format {format}"
+        ));
+    }
+    if options.stdin_filename.is_some() && !options.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Some("--stdin-filename names the text read from `-`: add `-`".to_string());
+    }
+    None
+}
+
+/// Analyses `text` and adds the findings found outside the analysis, in position order.
+fn analyse(
+    text: &str,
+    resolved: &Resolved,
+    path: Option<&Path>,
+    extra: &[Finding],
+) -> (Document, Analysis) {
+    let doc = Document::new(text);
+    let mut analysis = analysis::analyze_text(&doc, text, &resolved.context_for(path));
+    if !extra.is_empty() {
+        analysis.findings.extend(extra.iter().cloned());
+        analysis
+            .findings
+            .sort_by_key(|f| (f.range.start, f.range.end));
+    }
+    (doc, analysis)
 }
 
 /// Applies the safe fixes until none is left (a fix can uncover another), at most a few
@@ -50,33 +88,63 @@ fn fix_text(text: &str, resolved: &Resolved, path: Option<&Path>) -> (String, us
 }
 
 pub(crate) fn check(options: &CheckOptions) -> ExitCode {
+    if let Some(message) = usage_error(options) {
+        eprintln!("reframe: error: {message}");
+        return ExitCode::from(2);
+    }
     let mut errors = Vec::new();
-    let inputs = collect_inputs(&options.paths, &mut errors);
     let mut configs = Configs::new(options.config.clone());
+    let inputs = collect_inputs(
+        &options.paths,
+        options.walk,
+        options.stdin_filename.as_deref(),
+        &mut configs,
+        &mut errors,
+    );
     let mut checked = Vec::new();
     let mut fixed_stdin = None;
     for input in inputs {
-        let Some((text, resolved)) = configs.read(&input, &mut errors) else {
+        let Some(Read {
+            text,
+            resolved,
+            extra,
+            stamp,
+        }) = configs.read(&input, &mut errors)
+        else {
             continue;
         };
+        let glob_path = input.glob_path();
         let (text, fixed) = if options.fix {
-            let (new_text, fixed) = fix_text(&text, &resolved, input.path());
-            match &input {
-                Input::File(path) if new_text != text => {
-                    if let Err(err) = write_atomically(path, &new_text) {
-                        errors.push(format!("{}: cannot write the fixes: {err}", path.display()));
-                        continue;
+            let (new_text, fixed) = fix_text(&text, &resolved, glob_path.as_deref());
+            match input.file() {
+                Some(path) if new_text != text => {
+                    match write_if_unchanged(path, &text, stamp, &new_text) {
+                        Ok(Written::Done) => (new_text, fixed),
+                        Ok(Written::Changed) => {
+                            eprintln!(
+                                "reframe: {}: changed since it was read: fixes not written",
+                                path.display()
+                            );
+                            (text, 0)
+                        }
+                        Err(err) => {
+                            // The findings are still reported, for the text as it is.
+                            errors
+                                .push(format!("{}: cannot write the fixes: {err}", path.display()));
+                            (text, 0)
+                        }
                     }
                 }
-                Input::Stdin => fixed_stdin = Some(new_text.clone()),
-                Input::File(_) => {}
+                Some(_) => (new_text, fixed),
+                None => {
+                    fixed_stdin = Some(new_text.clone());
+                    (new_text, fixed)
+                }
             }
-            (new_text, fixed)
         } else {
             (text, 0)
         };
-        let doc = Document::new(&text);
-        let analysis = analysis::analyze_text(&doc, &text, &resolved.context_for(input.path()));
+        let (doc, analysis) = analyse(&text, &resolved, glob_path.as_deref(), &extra);
         checked.push(Checked {
             input,
             doc,
@@ -86,6 +154,11 @@ pub(crate) fn check(options: &CheckOptions) -> ExitCode {
         });
     }
 
+    let choice = match options.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
     let written = match fixed_stdin {
         Some(fixed) => {
             // The fixed document is the output; the report goes to stderr.
@@ -93,9 +166,15 @@ pub(crate) fn check(options: &CheckOptions) -> ExitCode {
             stdout
                 .write_all(fixed.as_bytes())
                 .and_then(|()| stdout.flush())
-                .and_then(|()| write_report(&mut std::io::stderr().lock(), &checked, options))
+                .and_then(|()| {
+                    let mut err = anstream::AutoStream::new(std::io::stderr().lock(), choice);
+                    write_report(&mut err, &checked, options)
+                })
         }
-        None => write_report(&mut std::io::stdout().lock(), &checked, options),
+        None => {
+            let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+            write_report(&mut out, &checked, options).and_then(|()| out.flush())
+        }
     };
     if let Err(err) = written {
         // A closed pipe (`| head`) is not worth a second error.
@@ -140,10 +219,7 @@ fn write_report(
         };
     }
     match options.format {
-        Format::Human => {
-            let colour = report::human::Colours::for_stdout();
-            report::human::write_human(out, checked, colour)
-        }
+        Format::Human => report::human::write_human(out, checked),
         Format::Json => report::json::write_json(out, checked),
         Format::Sarif => report::sarif::write_sarif(out, checked),
         Format::Github => report::github::write_github(out, checked),

@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::cli::inputs::Stamp;
+
 /// A temporary file name in `path`'s folder, hidden and unique to this process.
 fn temp_beside(path: &Path) -> PathBuf {
     let folder = match path.parent() {
@@ -66,4 +68,47 @@ pub(crate) fn create_new_atomically(path: &Path, text: &str) -> std::io::Result<
     })();
     let _ = std::fs::remove_file(&temp);
     result
+}
+
+/// What [`write_if_unchanged`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    Done,
+    /// The file changed after it was read: nothing written.
+    Changed,
+}
+
+/// Replaces `path`'s contents with `text` (atomically) only when the file still holds
+/// `original` and has the length and modification time it had when it was read (`stamp`):
+/// looked at right before the write, so an edit made meanwhile is never overwritten.
+pub(crate) fn write_if_unchanged(
+    path: &Path,
+    original: &str,
+    stamp: Option<Stamp>,
+    text: &str,
+) -> std::io::Result<Written> {
+    pause_for_tests();
+    let meta = std::fs::metadata(path)?;
+    let now = (meta.len(), meta.modified().ok());
+    if stamp.is_some_and(|stamp| stamp != now) {
+        return Ok(Written::Changed);
+    }
+    // The same length and time can hide a change (a coarse clock): compare the bytes too.
+    if std::fs::read(path)? != original.as_bytes() {
+        return Ok(Written::Changed);
+    }
+    write_atomically(path, text)?;
+    Ok(Written::Done)
+}
+
+/// Debug builds only: `REFRAME_TEST_FIX_PAUSE_MS` waits before the unchanged check, so
+/// the tests can change the file in between. Release builds never read it.
+fn pause_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("REFRAME_TEST_FIX_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(10_000)));
+    }
 }

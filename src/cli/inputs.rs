@@ -1,53 +1,121 @@
 //! What a command reads: the inputs named on the command line (files, folders walked,
 //! `-` for stdin), the configuration of each (loaded once per configuration file) and the
-//! text of each.
+//! text of each, with the template its front matter names.
+//!
+//! The walk uses the `ignore` crate: `.gitignore`, `.ignore` and the global git excludes
+//! are honoured (unless `--no-ignore`), hidden entries skipped, only regular files (and
+//! links to them) kept, links to folders followed only with `--follow-links` (loops are
+//! reported and skipped), every file at most once, and `exclude` globs and the configured
+//! template file left out.
 
-use std::collections::HashMap;
-use std::io::Read;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
+use reframe_core::analysis::Finding;
 use reframe_core::config::{Problem, Resolved};
-use reframe_workspace::{self as workspace, Loaded};
+use reframe_core::template_choice;
+use reframe_workspace::{self as workspace, Loaded, Named};
+
+use crate::cli::args::WalkArgs;
 
 /// Where a checked document came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Input {
     File(PathBuf),
-    Stdin,
+    /// Standard input, with the path it belongs to (`--stdin-filename`).
+    Stdin(Option<PathBuf>),
 }
 
 impl Input {
+    /// The name printed for it.
     pub(crate) fn display(&self) -> String {
         match self {
-            Input::File(path) => path.display().to_string(),
-            Input::Stdin => "<stdin>".to_string(),
+            Input::File(path) | Input::Stdin(Some(path)) => path.display().to_string(),
+            Input::Stdin(None) => "<stdin>".to_string(),
         }
     }
 
+    /// The path its configuration and globs come from.
     pub(crate) fn path(&self) -> Option<&Path> {
         match self {
-            Input::File(path) => Some(path),
-            Input::Stdin => None,
+            Input::File(path) | Input::Stdin(Some(path)) => Some(path),
+            Input::Stdin(None) => None,
         }
+    }
+
+    /// The file to write fixes to (never for stdin).
+    pub(crate) fn file(&self) -> Option<&Path> {
+        match self {
+            Input::File(path) => Some(path),
+            Input::Stdin(_) => None,
+        }
+    }
+
+    /// The path globs are matched against: absolute, symbolic links resolved, so `./a.md`,
+    /// `a.md`, an absolute path and a link to the same file all match alike.
+    pub(crate) fn glob_path(&self) -> Option<PathBuf> {
+        self.path().map(real_path)
     }
 }
 
-/// Collects the documents named by `paths` (directories walked, sorted, hidden folders
-/// skipped; `-` is stdin). Errors name the path.
-pub(crate) fn collect_inputs(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<Input> {
+/// `path` made absolute with symbolic links resolved; for a file that does not exist
+/// (`--stdin-filename`), its folder resolved and its name kept.
+pub(crate) fn real_path(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    let folder = workspace::document_folder(path);
+    let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
+    match path.file_name() {
+        Some(name) => folder.join(name),
+        None => folder,
+    }
+}
+
+/// Collects the documents named by `paths` (folders walked, `-` is stdin, read as
+/// `stdin_name` when given). Errors name the path.
+pub(crate) fn collect_inputs(
+    paths: &[PathBuf],
+    walk: WalkArgs,
+    stdin_name: Option<&Path>,
+    configs: &mut Configs,
+    errors: &mut Vec<String>,
+) -> Vec<Input> {
+    let default = [PathBuf::from(".")];
+    let (paths, implicit) = if paths.is_empty() {
+        (&default[..], true)
+    } else {
+        (paths, false)
+    };
     let mut inputs = Vec::new();
+    let mut seen = HashSet::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            if !inputs.contains(&Input::Stdin) {
-                inputs.push(Input::Stdin);
+            let stdin = Input::Stdin(stdin_name.map(Path::to_path_buf));
+            if !inputs.contains(&stdin) {
+                inputs.push(stdin);
             }
         } else if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found, errors);
-            inputs.extend(found.into_iter().map(Input::File));
-        } else if path.exists() {
-            inputs.push(Input::File(path.clone()));
+            for found in walk_folder(path, walk, configs, errors) {
+                if seen.insert(real_path(&found)) {
+                    let shown = match found.strip_prefix(".") {
+                        Ok(rest) if implicit => rest.to_path_buf(),
+                        _ => found,
+                    };
+                    inputs.push(Input::File(shown));
+                }
+            }
+        } else if path.exists() || path.is_symlink() {
+            if configs.is_template_file(path) {
+                eprintln!(
+                    "reframe: {}: the configured template, not checked as a write-up",
+                    path.display()
+                );
+            } else if seen.insert(real_path(path)) {
+                inputs.push(Input::File(path.clone()));
+            }
         } else {
             errors.push(format!("{}: no such file or directory", path.display()));
         }
@@ -55,109 +123,254 @@ pub(crate) fn collect_inputs(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec
     inputs
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
-    let mut stack = vec![dir.to_path_buf()];
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// The markdown files under `dir`, sorted by name within each folder.
+fn walk_folder(
+    dir: &Path,
+    walk: WalkArgs,
+    configs: &mut Configs,
+    errors: &mut Vec<String>,
+) -> Vec<PathBuf> {
+    let honour = !walk.no_ignore;
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .hidden(true)
+        .ignore(honour)
+        .git_ignore(honour)
+        .git_global(honour)
+        .git_exclude(honour)
+        .parents(honour)
+        .require_git(false)
+        .follow_links(walk.follow_links)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    if honour {
+        builder.filter_entry(|entry| {
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && matches!(entry.file_name().to_str(), Some("node_modules" | "target")))
+        });
+    }
     let mut found = Vec::new();
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) if err.is_io() => {
+                errors.push(err.to_string());
+                continue;
+            }
             Err(err) => {
-                errors.push(format!("{}: {err}", dir.display()));
+                // A link loop (with --follow-links) or an unreadable ignore file: said, skipped.
+                eprintln!("reframe: warning: {err}");
                 continue;
             }
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if path.is_dir() {
-                if !hidden && entry.file_name() != "node_modules" && entry.file_name() != "target" {
-                    stack.push(path);
-                }
-            } else if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
-            {
-                found.push(path);
-            }
+        let path = entry.path();
+        if entry.depth() == 0 || !is_markdown(path) {
+            continue;
         }
+        // Regular files only: never a FIFO, socket or device (reading one could block);
+        // a link to a regular file counts as that file.
+        let regular = match entry.file_type() {
+            Some(t) if t.is_file() => true,
+            Some(t) if t.is_symlink() => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+            _ => false,
+        };
+        if !regular {
+            continue;
+        }
+        if configs.is_excluded(path) || configs.is_template_file(path) {
+            continue;
+        }
+        found.push(path.to_path_buf());
     }
-    found.sort();
-    files.extend(found);
+    found
+}
+
+/// One configuration, loaded.
+#[derive(Clone)]
+struct Folder {
+    resolved: Arc<Resolved>,
+    /// The configured template file, symbolic links resolved.
+    template_file: Option<PathBuf>,
+}
+
+/// A file's length and modification time when it was read.
+pub(crate) type Stamp = (u64, Option<SystemTime>);
+
+/// What one input is checked with.
+pub(crate) struct Read {
+    pub(crate) text: String,
+    pub(crate) resolved: Arc<Resolved>,
+    /// Findings from outside the analysis (a front-matter template nobody knows).
+    pub(crate) extra: Vec<Finding>,
+    /// The file's length and modification time when it was read (files only).
+    pub(crate) stamp: Option<Stamp>,
 }
 
 /// Loads configurations, once per configuration file.
 pub(crate) struct Configs {
     /// `--config`: one configuration for every document.
-    pub(crate) fixed: Option<PathBuf>,
-    pub(crate) cache: HashMap<Option<PathBuf>, Option<Arc<Resolved>>>,
+    fixed: Option<PathBuf>,
+    /// Each configuration file's load: the configuration, or its problems (reported to
+    /// the user once, by the first read that needs it).
+    cache: HashMap<Option<PathBuf>, Result<Folder, Vec<String>>>,
+    reported: HashSet<Option<PathBuf>>,
+    /// Configurations with a front-matter template swapped in, by (file, name).
+    named: HashMap<(Option<PathBuf>, String), Arc<Resolved>>,
 }
 
 impl Configs {
     /// A cache that looks for each input's `.reframe.toml`, or uses `fixed` for every one.
     pub(crate) fn new(fixed: Option<PathBuf>) -> Configs {
         Configs {
-            fixed,
+            // Absolute, links resolved: globs are matched against real paths.
+            fixed: fixed.map(|path| real_path(&path)),
             cache: HashMap::new(),
+            reported: HashSet::new(),
+            named: HashMap::new(),
         }
     }
 
-    /// The configuration for a document, or `None` when it is broken (its problems are
-    /// printed once, on first use).
-    /// The text of `input` and the configuration it is checked with; `None` (with the
-    /// reason added to `errors`) when either cannot be had.
-    pub(crate) fn read(
-        &mut self,
-        input: &Input,
-        errors: &mut Vec<String>,
-    ) -> Option<(String, Arc<Resolved>)> {
-        let text = read_input(input).map_err(|err| errors.push(err)).ok()?;
-        let resolved = self.for_input(input, errors)?;
-        Some((text, resolved))
+    /// The text of `input` and what it is checked with; `None` (with the reason added to
+    /// `errors`) when either cannot be had.
+    pub(crate) fn read(&mut self, input: &Input, errors: &mut Vec<String>) -> Option<Read> {
+        let (text, stamp) = read_input(input).map_err(|err| errors.push(err)).ok()?;
+        let file = self.config_file(input.path());
+        let folder = self.folder(file.clone(), errors)?;
+        let mut resolved = folder.resolved;
+        let mut extra = Vec::new();
+        if let Some((name, range)) = template_choice::front_matter_template(&text) {
+            let key = (file, name.clone());
+            if let Some(found) = self.named.get(&key) {
+                resolved = Arc::clone(found);
+            } else {
+                match workspace::named_template(&resolved, &name) {
+                    Named::Configured => {}
+                    Named::Found(template) => {
+                        let mut swapped = Resolved::clone(&resolved);
+                        swapped.template = template;
+                        resolved = Arc::new(swapped);
+                        self.named.insert(key, Arc::clone(&resolved));
+                    }
+                    Named::Unknown(known) => {
+                        extra.extend(template_choice::unknown_template(&name, range, &known));
+                    }
+                    Named::Broken(message) => {
+                        errors.push(format!("{}: {message}", input.display()));
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(Read {
+            text,
+            resolved,
+            extra,
+            stamp,
+        })
     }
 
-    pub(crate) fn for_input(
+    /// The configuration for `path` (stdin without a name: the current folder's).
+    pub(crate) fn resolved_for(
         &mut self,
-        input: &Input,
+        path: Option<&Path>,
         errors: &mut Vec<String>,
     ) -> Option<Arc<Resolved>> {
-        let file = match &self.fixed {
-            Some(path) => Some(path.clone()),
-            None => {
-                let folder = match input {
-                    Input::File(path) => workspace::document_folder(path),
-                    Input::Stdin => std::env::current_dir().unwrap_or_default(),
-                };
-                workspace::find_config(&folder)
-            }
+        let file = self.config_file(path);
+        self.folder(file, errors).map(|f| f.resolved)
+    }
+
+    fn config_file(&self, path: Option<&Path>) -> Option<PathBuf> {
+        if let Some(fixed) = &self.fixed {
+            return Some(fixed.clone());
+        }
+        let folder = match path {
+            Some(path) => workspace::document_folder(&real_path(path)),
+            None => std::env::current_dir().unwrap_or_default(),
         };
-        if let Some(found) = self.cache.get(&file) {
+        workspace::find_config(&folder)
+    }
+
+    fn folder(&mut self, file: Option<PathBuf>, errors: &mut Vec<String>) -> Option<Folder> {
+        let loaded = self.load(&file);
+        match loaded {
+            Ok(folder) => Some(folder),
+            Err(problems) => {
+                if self.reported.insert(file) {
+                    errors.extend(problems);
+                }
+                None
+            }
+        }
+    }
+
+    /// The configuration of `file` without reporting its problems (a walk asking whether
+    /// to skip a file; reading the file reports them).
+    fn quietly(&mut self, path: &Path) -> Option<Folder> {
+        let file = self.config_file(Some(path));
+        self.load(&file).ok()
+    }
+
+    fn load(&mut self, file: &Option<PathBuf>) -> Result<Folder, Vec<String>> {
+        if let Some(found) = self.cache.get(file) {
             return found.clone();
         }
         let loaded = match workspace::load(file.as_deref(), None) {
             Ok(Loaded {
-                resolved, warnings, ..
+                resolved,
+                warnings,
+                template_file,
+                ..
             }) => {
                 for warning in warnings {
                     eprintln!("reframe: warning: {warning}");
                 }
-                Some(resolved)
+                Ok(Folder {
+                    resolved,
+                    template_file: template_file.map(|p| real_path(&p)),
+                })
             }
-            Err(problems) => {
-                errors.extend(problems.iter().map(Problem::to_string));
-                None
-            }
+            Err(problems) => Err(problems.iter().map(Problem::to_string).collect()),
         };
-        self.cache.insert(file, loaded.clone());
+        self.cache.insert(file.clone(), loaded.clone());
         loaded
+    }
+
+    /// Whether the configuration for `path` excludes it. A broken configuration
+    /// excludes nothing (reading the file reports it).
+    fn is_excluded(&mut self, path: &Path) -> bool {
+        self.quietly(path)
+            .is_some_and(|f| f.resolved.is_excluded(&real_path(path)))
+    }
+
+    /// Whether `path` is the template its configuration names.
+    fn is_template_file(&mut self, path: &Path) -> bool {
+        self.quietly(path)
+            .and_then(|f| f.template_file)
+            .is_some_and(|t| t == real_path(path))
     }
 }
 
-pub(crate) fn read_input(input: &Input) -> Result<String, String> {
+/// The text of an input and, for a file, its length and modification time. A file must
+/// be a regular file (a FIFO or device named on the command line is refused, not read).
+pub(crate) fn read_input(input: &Input) -> Result<(String, Option<Stamp>), String> {
     let bytes = match input {
         Input::File(path) => {
-            std::fs::read(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?
+            let stamp = std::fs::metadata(path)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()));
+            let bytes = workspace::read_regular_bytes(path, u64::MAX)
+                .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+            return String::from_utf8(bytes)
+                .map(|text| (text, stamp))
+                .map_err(|_| format!("{}: not UTF-8 text, skipped", input.display()));
         }
-        Input::Stdin => {
+        Input::Stdin(_) => {
+            use std::io::Read as _;
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
@@ -165,5 +378,7 @@ pub(crate) fn read_input(input: &Input) -> Result<String, String> {
             bytes
         }
     };
-    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text, skipped", input.display()))
+    String::from_utf8(bytes)
+        .map(|text| (text, None))
+        .map_err(|_| format!("{}: not UTF-8 text, skipped", input.display()))
 }

@@ -1,16 +1,20 @@
-//! The command line: `reframe lsp`, `reframe check`, `reframe questions`, `reframe new`.
+//! The command line: `reframe lsp | check | questions | new | init | templates | schema |
+//! completions | man`.
 //!
 //! `args` holds the clap types; `inputs` collects what to read (the walk, the per-folder
 //! configuration cache); `check` analyses, fixes and reports through `report` (one module
 //! per format); `files` writes atomically; `new` scaffolds; `questions` prints follow-up
-//! questions. Exit status: 0 clean, 1 findings at or above `--fail-on`, 2 a usage,
+//! questions; `init` writes a configuration and prints the schema, completions and man
+//! page. Exit status: 0 clean, 1 findings at or above `--fail-on`, 2 a usage,
 //! configuration or I/O error.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 mod args;
 mod check;
 mod files;
+mod init;
 mod inputs;
 mod new;
 mod questions;
@@ -31,6 +35,9 @@ pub fn run(cli: Cli) -> ExitCode {
             fix,
             config,
             summary,
+            stdin_filename,
+            walk,
+            color,
         } => check::check(&CheckOptions {
             paths,
             format,
@@ -38,13 +45,24 @@ pub fn run(cli: Cli) -> ExitCode {
             fix,
             config,
             summary,
+            stdin_filename,
+            walk,
+            color,
         }),
         Command::Questions {
             paths,
             format,
             config,
-        } => questions::run(&paths, format, config),
+            walk,
+        } => questions::run(&paths, format, config, walk),
         Command::New { file, template } => new::new_writeup(&file, template.as_deref()),
+        Command::Init { folder } => init::init(folder.as_deref().unwrap_or(Path::new("."))),
+        Command::Templates { folder } => {
+            init::templates(folder.as_deref().unwrap_or(Path::new(".")))
+        }
+        Command::Schema => init::print_schema(),
+        Command::Completions { shell } => init::completions(shell),
+        Command::Man => init::man(),
     }
 }
 

@@ -19,7 +19,21 @@ pub(crate) fn new_writeup(file: &Path, template_path: Option<&Path>) -> ExitCode
             return ExitCode::from(2);
         }
     };
-    if file.exists() {
+    // A file where a folder of the path should be: say so, not "already exists".
+    if let Some(blocker) = file
+        .ancestors()
+        .skip(1)
+        .filter(|p| !p.as_os_str().is_empty())
+        .find(|p| p.exists() && !p.is_dir())
+    {
+        eprintln!(
+            "reframe: cannot create {}: {} is a file, not a folder",
+            file.display(),
+            blocker.display()
+        );
+        return ExitCode::from(2);
+    }
+    if file.exists() || file.is_symlink() {
         eprintln!(
             "reframe: {} already exists: not overwritten",
             file.display()
@@ -86,7 +100,7 @@ fn new_template_source(
     };
     match path {
         Some(path) => {
-            let source = std::fs::read_to_string(&path)
+            let source = workspace::read_regular_file(&path, workspace::TEMPLATE_LIMIT)
                 .map_err(|err| format!("cannot read the template {}: {err}", path.display()))?;
             let name = path
                 .file_stem()

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::cli::args::QuestionsFormat;
-use crate::cli::inputs::{Configs, collect_inputs};
+use crate::cli::args::{QuestionsFormat, WalkArgs};
+use crate::cli::inputs::{Configs, Read, collect_inputs};
 use reframe_core::analysis;
 use reframe_core::analysis::questions::{self, Kind, Question};
 use reframe_core::document::{Document, PositionEncoding};
@@ -26,17 +26,24 @@ struct Asked {
 }
 
 /// Runs `reframe questions`: 0 when every document was read, 2 otherwise.
-pub fn run(paths: &[PathBuf], format: QuestionsFormat, config: Option<PathBuf>) -> ExitCode {
+pub fn run(
+    paths: &[PathBuf],
+    format: QuestionsFormat,
+    config: Option<PathBuf>,
+    walk: WalkArgs,
+) -> ExitCode {
     let mut errors = Vec::new();
-    let inputs = collect_inputs(paths, &mut errors);
     let mut configs = Configs::new(config);
+    let inputs = collect_inputs(paths, walk, None, &mut configs, &mut errors);
     let mut asked = Vec::new();
     for input in inputs {
-        let Some((text, resolved)) = configs.read(&input, &mut errors) else {
+        let Some(Read { text, resolved, .. }) = configs.read(&input, &mut errors) else {
             continue;
         };
         let doc = Document::new(&text);
-        let analysis = analysis::analyze_text(&doc, &text, &resolved.context_for(input.path()));
+        let glob_path = input.glob_path();
+        let analysis =
+            analysis::analyze_text(&doc, &text, &resolved.context_for(glob_path.as_deref()));
         let template = resolved.template.as_ref();
         asked.push(Asked {
             path: input.display(),

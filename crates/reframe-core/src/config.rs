@@ -129,6 +129,12 @@ pub struct Settings {
     pub phrases: Vec<PhraseSetting>,
     /// `[allow] phrases`: phrases never flagged.
     pub allow: Vec<String>,
+    /// `exclude`: globs of paths (relative to `base`) the command line never checks when
+    /// it walks a folder.
+    pub exclude: Option<Setting<Vec<String>>>,
+    /// `templates`: folders (relative to `base`) holding templates that a write-up can
+    /// name in its front matter (`template: NAME` picks `NAME.md`).
+    pub templates: Option<Setting<Vec<String>>>,
 }
 
 /// The origin name used for settings that come from the LSP client.
@@ -359,6 +365,30 @@ impl Settings {
                         }
                         self.writeups = Some(Setting {
                             value: globs,
+                            line: item.line,
+                        });
+                    }
+                }
+                "exclude" => {
+                    if let Some(globs) = self.strings("exclude", item, report) {
+                        for glob in &globs {
+                            if let Err(err) = compile_glob(glob) {
+                                report.errors.push(self.problem(
+                                    item.line,
+                                    format!("`exclude` glob {glob:?} is not valid: {}", err.kind()),
+                                ));
+                            }
+                        }
+                        self.exclude = Some(Setting {
+                            value: globs,
+                            line: item.line,
+                        });
+                    }
+                }
+                "templates" => {
+                    if let Some(folders) = self.strings("templates", item, report) {
+                        self.templates = Some(Setting {
+                            value: folders,
                             line: item.line,
                         });
                     }
@@ -596,6 +626,52 @@ struct Writeups {
     globs: GlobSet,
 }
 
+impl Writeups {
+    /// True when `path`, relative to the globs' folder, matches; with `folders`, also
+    /// when one of the folders it is in does.
+    fn matches(&self, path: &Path, folders: bool) -> bool {
+        let path = normalize_path(path);
+        let relative = match &self.base {
+            Some(base) => {
+                let base = normalize_path(base);
+                match path.strip_prefix(&base) {
+                    Ok(relative) => relative.to_path_buf(),
+                    Err(_) => path.clone(),
+                }
+            }
+            None => path.clone(),
+        };
+        if self.globs.is_match(&relative) {
+            return true;
+        }
+        folders
+            && relative
+                .ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+                .any(|a| self.globs.is_match(a))
+    }
+}
+
+/// `path` with `.` components dropped and `..` applied to the component before it, without
+/// looking at the file system.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// What the analysis runs with for the documents one configuration covers.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -605,6 +681,10 @@ pub struct Resolved {
     /// `config` with every markdown document a write-up, for documents matching `writeups`.
     writeup_config: Arc<Config>,
     writeups: Option<Writeups>,
+    /// `exclude` globs: paths the command line skips when it walks a folder.
+    exclude: Option<Writeups>,
+    /// `templates` folders, made absolute against their layer's folder.
+    pub template_folders: Vec<PathBuf>,
 }
 
 impl Resolved {
@@ -620,19 +700,23 @@ impl Resolved {
             config: Arc::new(config),
             phrases: PhraseRules::shared(),
             writeups: None,
+            exclude: None,
+            template_folders: Vec::new(),
         }
     }
 
     /// True when `path` matches the configured write-up globs.
+    /// `./a.md` and `a.md` are the same path: paths are normalised lexically first (the
+    /// caller resolves symbolic links).
     pub fn is_listed_writeup(&self, path: &Path) -> bool {
-        let Some(writeups) = &self.writeups else {
-            return false;
-        };
-        let relative = match &writeups.base {
-            Some(base) => path.strip_prefix(base).unwrap_or(path),
-            None => path,
-        };
-        writeups.globs.is_match(relative)
+        self.writeups
+            .as_ref()
+            .is_some_and(|w| w.matches(path, false))
+    }
+
+    /// True when `path` (or a folder it is in) matches the configured `exclude` globs.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|w| w.matches(path, true))
     }
 
     /// The configuration for the document at `path` (none for unsaved buffers and stdin).
@@ -745,6 +829,37 @@ pub fn resolve(layers: &[&Settings], template: Template, report: &mut Report) ->
         })
     });
 
+    let exclude = layers.iter().rev().find_map(|layer| {
+        let setting = layer.exclude.as_ref()?;
+        let mut builder = GlobSetBuilder::new();
+        for glob in &setting.value {
+            if let Ok(glob) = compile_glob(glob) {
+                builder.add(glob);
+            }
+        }
+        Some(Writeups {
+            base: layer.base.clone(),
+            globs: builder.build().ok()?,
+        })
+    });
+    let template_folders = layers
+        .iter()
+        .rev()
+        .find_map(|layer| {
+            let setting = layer.templates.as_ref()?;
+            Some(
+                setting
+                    .value
+                    .iter()
+                    .map(|folder| match &layer.base {
+                        Some(base) if Path::new(folder).is_relative() => base.join(folder),
+                        _ => PathBuf::from(folder),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .unwrap_or_default();
+
     Resolved {
         template: Arc::new(template),
         writeup_config: Arc::new(Config {
@@ -754,5 +869,7 @@ pub fn resolve(layers: &[&Settings], template: Template, report: &mut Report) ->
         config: Arc::new(config),
         phrases,
         writeups,
+        exclude,
+        template_folders,
     }
 }

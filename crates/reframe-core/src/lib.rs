@@ -12,3 +12,4 @@ pub mod config;
 pub mod document;
 pub mod rules;
 pub mod template;
+pub mod template_choice;

@@ -2,20 +2,87 @@
 //! `.reframe.toml` from a document's folder upward, reading it and the template it names,
 //! and resolving them (with the LSP client's settings, for the server) through
 //! [`reframe_core::config`].
+//!
+//! Files reframe reads on its own (the configuration and templates) are read only when
+//! they are regular files, opened without blocking (a FIFO never stalls a run), up to a size
+//! limit ([`read_regular_file`]); a relative template path must stay inside the
+//! configuration file's folder tree or a configured template folder.
 
+pub mod schema;
+
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use reframe_core::config::{self, Problem, Report, Resolved, Settings};
 use reframe_core::template::Template;
+use reframe_core::template_choice;
+
+/// The largest configuration file read (1 MB).
+pub const CONFIG_LIMIT: u64 = 1 << 20;
+/// The largest template file read (1 MB).
+pub const TEMPLATE_LIMIT: u64 = 1 << 20;
+
+/// Reads `path` as UTF-8 text when it is a regular file of at most `limit` bytes. A
+/// directory, FIFO, socket or device is refused without being opened for a blocking read:
+/// the file is opened non-blocking and checked again after opening. Errors are sentences
+/// for a message ("is a directory, not a file").
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<String, String> {
+    let bytes = read_regular_bytes(path, limit)?;
+    String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())
+}
+
+/// [`read_regular_file`] without the UTF-8 check.
+pub fn read_regular_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|err| err.to_string())?;
+    not_regular(&meta)?;
+    // Opened for reading only: never created, truncated or written.
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|err| err.to_string())?;
+    // The name may have been swapped for something else between the two looks.
+    not_regular(&file.metadata().map_err(|err| err.to_string())?)?;
+    if meta.len() > limit {
+        return Err(too_large(limit));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| err.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(limit: u64) -> String {
+    format!("is larger than {} KB", limit / 1024)
+}
+
+fn not_regular(meta: &std::fs::Metadata) -> Result<(), String> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    Err(if kind.is_dir() {
+        "is a directory, not a file".to_string()
+    } else {
+        "is not a regular file (a FIFO, socket or device): not read".to_string()
+    })
+}
 
 /// The nearest `.reframe.toml` in `folder` or one of its ancestors (the first one wins).
 pub fn find_config(folder: &Path) -> Option<PathBuf> {
     folder
         .ancestors()
         .map(|dir| dir.join(config::FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| candidate.exists())
 }
 
 /// The folder a document path's configuration search starts from: the document's own
@@ -54,7 +121,7 @@ pub fn load(file: Option<&Path>, settings: Option<&Settings>) -> Result<Loaded, 
         Some(path) => {
             sources.push(path.to_path_buf());
             let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|err| {
+            let text = read_regular_file(path, CONFIG_LIMIT).map_err(|err| {
                 vec![Problem {
                     origin: origin.clone(),
                     line: None,
@@ -77,6 +144,10 @@ pub fn load(file: Option<&Path>, settings: Option<&Settings>) -> Result<Loaded, 
     let template = match &template_file {
         Some((path, layer, line)) => {
             sources.push(path.clone());
+            let setting = layer.template.as_ref().map(|s| s.value.as_str());
+            if setting.is_some_and(|s| Path::new(s).is_relative()) {
+                confine(path, layer, *line, &layers)?;
+            }
             read_template(path, layer, *line)?
         }
         None => Template::builtin().clone(),
@@ -107,7 +178,7 @@ fn read_template(
             message,
         }]
     };
-    let text = std::fs::read_to_string(path).map_err(|err| {
+    let text = read_regular_file(path, TEMPLATE_LIMIT).map_err(|err| {
         problem(format!(
             "cannot read the template {}: {err}",
             path.display()
@@ -127,6 +198,122 @@ fn read_template(
         )));
     }
     Ok(template)
+}
+
+/// Refuses a relative template path that leads (through `..` or a symbolic link) out of
+/// its configuration file's folder tree and out of every configured template folder.
+fn confine(
+    path: &Path,
+    layer: &Settings,
+    line: Option<usize>,
+    layers: &[&Settings],
+) -> Result<(), Vec<Problem>> {
+    let Ok(real) = std::fs::canonicalize(path) else {
+        // Reading it says what is wrong.
+        return Ok(());
+    };
+    let mut roots: Vec<PathBuf> = layer.base.iter().cloned().collect();
+    for layer in layers {
+        for folder in layer.templates.iter().flat_map(|s| &s.value) {
+            roots.push(match &layer.base {
+                Some(base) => base.join(folder),
+                None => PathBuf::from(folder),
+            });
+        }
+    }
+    let inside = roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .any(|root| real.starts_with(root));
+    if inside {
+        return Ok(());
+    }
+    Err(vec![Problem {
+        origin: layer.origin.clone(),
+        line,
+        message: format!(
+            "the template {} is outside the configuration's folder and its template folders: not read (give an absolute path to use it)",
+            path.display()
+        ),
+    }])
+}
+
+/// A template a write-up named in its front matter, found.
+#[derive(Clone, Debug)]
+pub enum Named {
+    /// The template of the configuration itself: nothing to change.
+    Configured,
+    /// A built-in template or a file in a configured template folder.
+    Found(Arc<Template>),
+    /// Known nowhere; the names that are known, for the message.
+    Unknown(Vec<String>),
+    /// A file was found but could not be used.
+    Broken(String),
+}
+
+/// The templates a configuration knows by name: the built-in ones, then the `*.md` files
+/// of its template folders (by file stem), with the file each comes from.
+pub fn known_templates(resolved: &Resolved) -> Vec<(String, Option<PathBuf>)> {
+    let mut known: Vec<(String, Option<PathBuf>)> = template_choice::BUILTIN_TEMPLATES
+        .iter()
+        .map(|(name, _)| (name.to_string(), None))
+        .collect();
+    for folder in &resolved.template_folders {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        files.sort();
+        for file in files {
+            if let Some(stem) = file.file_stem().map(|s| s.to_string_lossy().into_owned())
+                && !known.iter().any(|(n, _)| *n == stem)
+            {
+                known.push((stem, Some(file)));
+            }
+        }
+    }
+    known
+}
+
+/// Looks up the template a write-up names in its front matter: the configuration's own
+/// template when the name is its name, else a file `NAME.md` in a configured template
+/// folder, else a built-in template of that name.
+pub fn named_template(resolved: &Resolved, name: &str) -> Named {
+    if resolved.template.name == name {
+        return Named::Configured;
+    }
+    let known = known_templates(resolved);
+    match known.iter().find(|(n, _)| n == name) {
+        Some((_, Some(file))) => match read_regular_file(file, TEMPLATE_LIMIT) {
+            Ok(text) => {
+                let template = Template::parse(name, &text);
+                let problems = template.problems();
+                if problems.is_empty() {
+                    Named::Found(Arc::new(template))
+                } else {
+                    Named::Broken(format!(
+                        "the template {} cannot be used: {}",
+                        file.display(),
+                        problems.join("; ")
+                    ))
+                }
+            }
+            Err(err) => Named::Broken(format!(
+                "cannot read the template {}: {err}",
+                file.display()
+            )),
+        },
+        Some((_, None)) => match template_choice::builtin_template(name) {
+            Some(template) => Named::Found(Arc::new(template.clone())),
+            None => Named::Unknown(known.into_iter().map(|(n, _)| n).collect()),
+        },
+        None => Named::Unknown(known.into_iter().map(|(n, _)| n).collect()),
+    }
 }
 
 /// What a file looks like on disk (modification time and length), to notice changes

@@ -1,6 +1,13 @@
-//! `--format human`: compiler-style findings, then one summary line per file.
+//! `--format human`: compiler-style findings rendered by annotate-snippets (carets placed
+//! by display width, so CJK text and emoji before a finding do not shift them), then one
+//! summary line per file. Styles are always written; the `anstream` stream they go
+//! through drops them unless colour is on (`--color`, `NO_COLOR`, `CLICOLOR_FORCE`, a
+//! terminal).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
 
 use reframe_core::analysis::{self, Finding};
 use reframe_core::document::PositionEncoding;
@@ -9,67 +16,38 @@ use reframe_lsp::to_proto;
 
 use crate::cli::report::{Checked, section_progress};
 
-/// ANSI styles for human output; all empty when colour is off.
-#[derive(Clone, Copy)]
-pub(crate) struct Colours {
-    on: bool,
+const BOLD: Style = Style::new().bold();
+
+fn severity_style(severity: Severity) -> Style {
+    let colour = match severity {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Information => AnsiColor::Blue,
+        Severity::Hint => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(colour.into()))
 }
 
-impl Colours {
-    /// Colour only when stdout is a terminal and `NO_COLOR` is unset or empty.
-    pub(crate) fn for_stdout() -> Colours {
-        Colours::decide(
-            std::io::stdout().is_terminal(),
-            std::env::var_os("NO_COLOR").as_deref(),
-        )
-    }
-
-    /// The rule of <https://no-color.org>: any non-empty `NO_COLOR` turns colour off.
-    fn decide(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> Colours {
-        let no_color = no_color.is_some_and(|v| !v.is_empty());
-        Colours {
-            on: terminal && !no_color,
-        }
-    }
-
-    fn paint(self, style: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{style}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    fn severity(self, severity: Severity) -> String {
-        let style = match severity {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Information => "1;34",
-            Severity::Hint => "1;36",
-        };
-        self.paint(style, severity.as_str())
-    }
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
 }
 
-pub(crate) fn write_human(
-    out: &mut impl Write,
-    checked: &[Checked],
-    colour: Colours,
-) -> std::io::Result<()> {
+pub(crate) fn write_human(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()> {
+    let renderer = Renderer::styled();
     for c in checked {
         for f in &c.analysis.findings {
-            write_finding(out, c, f, colour)?;
+            write_finding(out, &renderer, c, f)?;
         }
     }
     for c in checked {
-        writeln!(out, "{}", summary_line(c, colour))?;
+        writeln!(out, "{}", summary_line(c))?;
     }
     Ok(())
 }
 
 /// `path: 2 warnings, 5 information — 7/9 sections, 3 placeholders left`.
-fn summary_line(c: &Checked, colour: Colours) -> String {
-    let path = colour.paint("1", &c.input.display());
+fn summary_line(c: &Checked) -> String {
+    let path = paint(BOLD, &c.input.display());
     let fixed = match c.fixed {
         0 => String::new(),
         1 => " (1 safe fix applied)".to_string(),
@@ -96,15 +74,7 @@ fn summary_line(c: &Checked, colour: Colours) -> String {
     .map(|(s, one, many)| {
         let n = counts[s as usize];
         let word = if n == 1 { one } else { many };
-        colour.paint(
-            match s {
-                Severity::Error => "31",
-                Severity::Warning => "33",
-                Severity::Information => "34",
-                Severity::Hint => "36",
-            },
-            &format!("{n} {word}"),
-        )
+        paint(severity_style(s), &format!("{n} {word}"))
     })
     .collect();
     let findings = if findings.is_empty() {
@@ -129,63 +99,46 @@ fn summary_line(c: &Checked, colour: Colours) -> String {
     format!("{path}: {findings} — {present}/{total} sections, {left}{readiness}{fixed}")
 }
 
-/// Writes one finding like a compiler: location, message, the line with the range marked,
-/// and where to read more.
+/// Writes one finding like a compiler: the message with its code, the location, the line
+/// with the range marked, and where to read more.
 fn write_finding(
     out: &mut impl Write,
+    renderer: &Renderer,
     c: &Checked,
     f: &Finding,
-    colour: Colours,
 ) -> std::io::Result<()> {
     let start = c
         .doc
-        .byte_to_position(f.range.start, PositionEncoding::Utf32);
-    let end = c.doc.byte_to_position(f.range.end, PositionEncoding::Utf32);
-    let line_number = start.line as usize + 1;
-    writeln!(
-        out,
-        "{}: {}[{}]: {}",
-        colour.paint(
-            "1",
-            &format!(
-                "{}:{}:{}",
-                c.input.display(),
-                line_number,
-                start.character + 1
-            )
-        ),
-        colour.severity(f.severity),
-        f.code,
-        f.message
-    )?;
+        .byte_to_position(f.range.start, PositionEncoding::Utf8);
+    let end = c.doc.byte_to_position(f.range.end, PositionEncoding::Utf8);
     let line = c.doc.line_text(start.line as usize);
-    let gutter = " ".repeat(line_number.to_string().len());
-    let width = if end.line == start.line {
-        end.character.saturating_sub(start.character)
+    let line = line.trim_end_matches(['\n', '\r']);
+    let from = (start.character as usize).min(line.len());
+    let to = if end.line == start.line {
+        (end.character as usize).clamp(from, line.len())
     } else {
-        (line.chars().count() as u32).saturating_sub(start.character)
+        line.len()
+    };
+    let level = match f.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO.with_name("information"),
+        Severity::Hint => Level::NOTE.with_name("hint"),
+    };
+    let path = c.input.display();
+    let snippet = Snippet::source(line)
+        .line_start(start.line as usize + 1)
+        .path(path.as_str())
+        .annotation(AnnotationKind::Primary.span(from..to));
+    let mut group = level
+        .primary_title(f.message.as_str())
+        .id(f.code.as_str())
+        .element(snippet);
+    let help = to_proto::help_uri(f.code).map(|u| u.as_str().to_string());
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_str()));
     }
-    .max(1);
-    let lead: String = line
-        .chars()
-        .take(start.character as usize)
-        .map(|ch| if ch == '\t' { '\t' } else { ' ' })
-        .collect();
-    let bar = colour.paint("34", "|");
-    writeln!(out, "{gutter} {bar}")?;
-    writeln!(
-        out,
-        "{} {bar} {line}",
-        colour.paint("34", &line_number.to_string())
-    )?;
-    writeln!(
-        out,
-        "{gutter} {bar} {lead}{}",
-        colour.paint("1;33", &"^".repeat(width as usize))
-    )?;
-    if let Some(help) = to_proto::help_uri(f.code) {
-        writeln!(out, "{gutter} = help: {}", help.as_str())?;
-    }
+    writeln!(out, "{}", renderer.render(&[group]))?;
     writeln!(out)
 }
 
@@ -194,17 +147,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn colour_only_on_a_terminal_without_no_color() {
-        use std::ffi::OsStr;
-        assert!(Colours::decide(true, None).on);
-        assert!(Colours::decide(true, Some(OsStr::new(""))).on);
-        assert!(!Colours::decide(true, Some(OsStr::new("1"))).on);
-        assert!(!Colours::decide(false, None).on);
-        let on = Colours::decide(true, None);
-        assert_eq!(on.severity(Severity::Warning), "\x1b[1;33mwarning\x1b[0m");
-        assert_eq!(
-            Colours::decide(false, None).severity(Severity::Warning),
-            "warning"
-        );
+    fn paint_wraps_in_a_style_and_its_reset() {
+        assert_eq!(paint(BOLD, "x"), "\x1b[1mx\x1b[0m");
     }
 }
