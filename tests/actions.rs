@@ -294,10 +294,12 @@ fn every_offered_rewrite_fixes_every_rows_bad_example() {
             .filter(|a| a.fixes == Some(index) && !a.title.starts_with("Ignore"))
             .collect();
         assert!(!fixes.is_empty(), "row {}: no rewrite offered", row.id);
-        assert_eq!(
-            fixes.iter().filter(|a| a.preferred).count(),
-            usize::from(!fixes.is_empty()),
-            "row {}: exactly one preferred fix among {:?}",
+        // At most one preferred fix, and only one that keeps the meaning: where every
+        // rewrite would change what the sentence says ("I'm not sure it was the right call,
+        // but …" → drop the clause), none is preferred and the writer chooses.
+        assert!(
+            fixes.iter().filter(|a| a.preferred).count() <= 1,
+            "row {}: more than one preferred fix among {:?}",
             row.id,
             fixes
                 .iter()

@@ -29,6 +29,8 @@ const FORBIDDEN_IN_CORE: &[&str] = &[
 /// Crates the core may depend on (normal dependencies).
 const CORE_DEPENDENCIES: &[&str] = &[
     "globset",
+    "harper-brill",
+    "harper-core",
     "regex",
     "ropey",
     "serde",

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
+use reframe_core::analysis::wording::{self, Role};
 use reframe_core::rules::RuleCode;
 use reframe_core::rules::phrases::{PhraseHit, PhraseRules, scan};
 
@@ -19,6 +20,16 @@ const CODES: [RuleCode; 4] = [
     RuleCode::Hedge,
     RuleCode::PassiveVoice,
 ];
+
+/// The findings of a sentence in a work section: the tables' candidates that the sentence's
+/// facts confirm (`analysis::wording::judge`), as `check_prose` keeps them.
+fn found(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
+    let mut sentences = wording::Sentences::new(text);
+    scan(text, rules)
+        .into_iter()
+        .filter_map(|mut hit| wording::judge(&mut sentences, &mut hit, Role::Work).then_some(hit))
+        .collect()
+}
 
 fn apply(text: &str, range: &Range<usize>, replacement: &str) -> String {
     format!(
@@ -52,7 +63,7 @@ fn every_row_fires_on_bad_not_on_good_and_its_rewrites_fix_it() {
             "{}: incomplete row",
             row.id
         );
-        let hits = scan(row.bad, &rules);
+        let hits = found(row.bad, &rules);
         let Some(hit) = hits.iter().find(|h| h.row == row.id && h.code == row.code) else {
             problems.push(format!(
                 "{}: does not fire on its bad example {:?} (got {})",
@@ -67,7 +78,7 @@ fn every_row_fires_on_bad_not_on_good_and_its_rewrites_fix_it() {
             "{}: message placeholder left in",
             row.id
         );
-        let good_hits: Vec<PhraseHit> = scan(row.good, &rules)
+        let good_hits: Vec<PhraseHit> = found(row.good, &rules)
             .into_iter()
             .filter(|h| h.code == row.code)
             .collect();
@@ -87,7 +98,7 @@ fn every_row_fires_on_bad_not_on_good_and_its_rewrites_fix_it() {
         }
         for r in &hit.replacements {
             let fixed = apply(row.bad, &hit.fix_range, r);
-            let again = scan(&fixed, &rules);
+            let again = found(&fixed, &rules);
             if again.iter().any(|h| h.row == row.id) {
                 problems.push(format!(
                     "{}: still fires after rewrite {:?} -> {:?}",
@@ -147,7 +158,7 @@ fn rewrites_read_well() {
         ),
     ];
     for (input, want) in cases {
-        let hits = scan(input, &rules);
+        let hits = found(input, &rules);
         let Some(hit) = hits.first() else {
             panic!("no hit on {input:?}")
         };
@@ -252,7 +263,7 @@ fn precision_and_recall_on_labelled_sentences() {
         CODES.iter().map(|c| (*c, Counts::default())).collect();
     let mut report = Vec::new();
     for s in &set {
-        let hits = scan(&s.text, &rules);
+        let hits = found(&s.text, &rules);
         let fired: BTreeSet<RuleCode> = hits.iter().map(|h| h.code).collect();
         for code in CODES {
             let c = counts.entry(code).or_default();

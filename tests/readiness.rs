@@ -552,6 +552,6 @@ fn the_command_line_prints_questions_and_the_summary_table() {
         "examples/ci-migration.md",
     ]);
     let rows: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    assert_eq!(rows[0]["readiness"], 58);
+    assert_eq!(rows[0]["readiness"], 60);
     assert_eq!(rows[0]["parts"].as_array().map(Vec::len), Some(4));
 }

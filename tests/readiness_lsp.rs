@@ -118,7 +118,7 @@ fn without_lenses_the_questions_are_inlay_hints_and_hover_shows_readiness() {
         json!({"textDocument": {"uri": URI}, "position": {"line": title, "character": 3}}),
     );
     let hover = reply["result"]["contents"]["value"].as_str().unwrap_or("");
-    assert!(hover.starts_with("**Readiness: 58/100**"), "{hover}");
+    assert!(hover.starts_with("**Readiness: 60/100**"), "{hover}");
     assert!(hover.contains("Impact evidence: 2 of 3"), "{hover}");
     // Hover on the decisions heading: the questions.
     let reply = server.request(
@@ -138,7 +138,7 @@ fn without_lenses_the_questions_are_inlay_hints_and_hover_shows_readiness() {
         root["name"],
         "Moving deployments from Jenkins to GitHub Actions"
     );
-    assert_eq!(root["detail"], "readiness 58/100");
+    assert_eq!(root["detail"], "readiness 60/100");
     assert_eq!(server.shutdown_and_exit(), Some(0));
 }
 

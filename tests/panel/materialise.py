@@ -471,7 +471,7 @@ def read_labels() -> list[dict]:
                 code, _, phrase = part.partition("=")
                 phrases.setdefault(code.strip(), []).append(phrase.strip())
         r["phrases_map"] = phrases
-        r["unsure"] = "unsure" in r.get("notes", "").lower().split(";")[0] or r.get("notes", "").lower().startswith("unsure")
+        r["unsure"] = r.get("notes", "").strip().lower().startswith("unsure")
     return rows
 
 

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod config;
 pub mod document;
+pub mod language;
 pub mod rules;
 pub mod template;
 pub mod template_choice;

@@ -176,7 +176,12 @@ fn quick_fixes(
                 .unwrap_or_default();
             let fix_range = phrase_fix_range(text, finding);
             let replaced = text.get(fix_range.clone()).unwrap_or("");
-            for replacement in replacements {
+            // A weak verb's replacements are stronger verbs unless the row says the same in
+            // the writer's own terms: those are choices to make only if true.
+            let keeps_meaning = finding.data["keepsMeaning"].as_bool().unwrap_or(false);
+            let claims_more = finding.code == RuleCode::WeakVerb && !keeps_meaning;
+            for (k, replacement) in replacements.into_iter().enumerate() {
+                let claims_more = claims_more || (finding.code == RuleCode::WeakVerb && k > 0);
                 let title = if replacement.trim().is_empty() {
                     format!("Remove “{}”", flagged.trim())
                 } else if replaced.trim() != flagged.trim() {
@@ -189,6 +194,11 @@ fn quick_fixes(
                 } else {
                     format!("Replace “{}” with “{}”", flagged.trim(), replacement.trim())
                 };
+                let title = if claims_more {
+                    format!("{title} (a stronger claim: only if true)")
+                } else {
+                    title
+                };
                 out.push(Action {
                     title,
                     kind: ActionKind::QuickFix,
@@ -196,7 +206,7 @@ fn quick_fixes(
                         range: fix_range.clone(),
                         new_text: replacement.to_string(),
                     }],
-                    preferred: false,
+                    preferred: !claims_more && k == 0,
                     fixes: Some(index),
                 });
             }
@@ -206,7 +216,7 @@ fn quick_fixes(
             if matches!(finding.code, RuleCode::Minimizer | RuleCode::Hedge) && out.is_empty() {
                 out.extend(frame_removals(text, finding, index));
             }
-            if finding.code == RuleCode::WeakVerb && out.is_empty() {
+            if finding.code == RuleCode::WeakVerb && !out.iter().any(|a| a.preferred) {
                 // No verb fits every sentence ("handled", "helped out"): leave a prompt the
                 // placeholder rule keeps flagging until the writer names the action.
                 // Keep the subject when the flagged words start with it ("I'm involved in").
@@ -233,7 +243,8 @@ fn quick_fixes(
                         range: finding.range.clone(),
                         new_text: format!("{subject}[what you did]"),
                     }],
-                    preferred: false,
+                    // Asking keeps the sentence honest where no verb of ours would.
+                    preferred: true,
                     fixes: Some(index),
                 });
             }
@@ -246,13 +257,9 @@ fn quick_fixes(
             {
                 out.push(action);
             }
-            // The direct fix is the preferred one; the template's reframe is an alternative.
-            if !out.iter().any(|a| a.preferred) {
-                let first_direct = out.iter().position(|a| !a.title.starts_with("Reframe"));
-                if let Some(first) = first_direct.or((!out.is_empty()).then_some(0)) {
-                    out[first].preferred = true;
-                }
-            }
+            // No fallback: an action is preferred only where it was marked so above, as a
+            // rewrite that keeps the meaning (or the prompt that asks). The template's
+            // reframe tells a bigger story than the sentence and is always an alternative.
         }
         RuleCode::SectionHeading => {
             if let Some(replacement) = finding.data["replacement"].as_str() {
@@ -439,7 +446,9 @@ fn frame_removals(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
                 range: sentence.start..word_end,
                 new_text: recased(next),
             }],
-            preferred: true,
+            // The clause says more than the hedge ("I'm not sure it was the right call"):
+            // whether to drop it is the writer's call, so it is never preferred.
+            preferred: false,
             fixes: Some(index),
         });
     }
@@ -461,8 +470,39 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
     }
     let sentence = sentence_around(text, &finding.range);
     let subject = text[sentence.start..finding.range.start].trim();
+    // The subject must be a plain noun phrase that becomes the object: not a clause
+    // opener ("And as things"), not a pronoun that would dangle ("It", "This"), and the
+    // flagged words must open with the form of "be" ("has been updated" keeps "has").
+    let first_word = subject
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let last_word = subject
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .to_lowercase();
+    let opener = [
+        "and", "but", "or", "so", "as", "because", "when", "while", "if", "how", "that", "which",
+        "where", "once", "since", "after", "before", "then",
+    ];
+    let dangling = [
+        "it", "this", "that", "these", "those", "they", "there", "which", "who",
+    ];
+    let be_first = flagged
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "was" | "were" | "got"));
     let simple_subject = !subject.is_empty()
+        && be_first
         && subject.split_whitespace().count() <= 6
+        && !opener.contains(&first_word.as_str())
+        && !dangling.contains(&first_word.as_str())
+        && !matches!(
+            last_word.as_str(),
+            "has" | "have" | "had" | "will" | "would"
+        )
         && !subject.contains([',', ':', '(', ')', '"', '`', '*', '[', ']']);
     if simple_subject && let Some(past) = crate::rules::phrases::past_of_participle(participle) {
         let object = lowercase_article(subject);
@@ -478,6 +518,18 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
                 fixes: Some(index),
             });
         }
+    }
+    // "… were iterated upon": the verb's own preposition closes the clause; "by [who]"
+    // cannot go between them.
+    let after = text[finding.range.end..sentence.end].trim_start();
+    let next_word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+    let rest = after[next_word.len()..].trim_start();
+    let stranded = matches!(
+        next_word.to_lowercase().as_str(),
+        "upon" | "on" | "with" | "to" | "for" | "of" | "in" | "up" | "out" | "off" | "over"
+    ) && (rest.is_empty() || rest.starts_with(['.', ',', ';', ':', '!', '?', ')']));
+    if stranded {
+        return out;
     }
     out.push(Action {
         title: "Name who did it (“by [who]”)".to_string(),

@@ -20,6 +20,7 @@ pub mod roles;
 mod sections;
 pub mod skills;
 pub mod suppress;
+pub mod wording;
 
 use std::ops::Range;
 
@@ -438,7 +439,15 @@ fn check_prose(
             (None, None) => String::new(),
         };
         let endorsed = endorsed_spans(raw, cx.template);
-        for hit in phrases::scan(&block.prose, cx.phrases) {
+        let role = match section {
+            Some(s) if roles::is_situation(s) => wording::Role::Situation,
+            _ => wording::Role::Work,
+        };
+        let mut sentences = wording::Sentences::new(&block.prose);
+        for mut hit in phrases::scan(&block.prose, cx.phrases) {
+            if !wording::judge(&mut sentences, &mut hit, role) {
+                continue;
+            }
             if endorsed
                 .iter()
                 .any(|e| e.start <= hit.range.start && hit.range.end <= e.end)
@@ -458,6 +467,9 @@ fn check_prose(
                 json!({
                     "rule": hit.row,
                     "replacements": hit.replacements,
+                    // Whether the first replacement says the same in stronger words
+                    // (preferred) or claims more (an alternative to choose only if true).
+                    "keepsMeaning": wording::keeps_meaning(&hit),
                     // Where the replacements go, relative to the flagged words.
                     "fixStart": hit.fix_range.start as i64 - hit.range.start as i64,
                     "fixEnd": hit.fix_range.end as i64 - hit.range.end as i64,

@@ -12,6 +12,34 @@ use regex::Regex;
 
 use crate::template::{Field, Section, Template};
 
+/// Words of a section title that say the section tells what was, not what the writer
+/// did: the situation, the problem, the challenges ("2. The Problem/Need", "Challenges",
+/// "Situation", "Context"). Grammar of section titles, not the names of one template.
+const SITUATION_WORDS: &[&str] = &[
+    "problem",
+    "problems",
+    "need",
+    "needs",
+    "challenge",
+    "challenges",
+    "situation",
+    "context",
+    "background",
+    "pain",
+    "issue",
+    "issues",
+    "motivation",
+    "before",
+];
+
+/// Whether a section tells the situation (its passives and hedges describe what was).
+pub fn is_situation(section: &Section) -> bool {
+    section
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| SITUATION_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 /// The roles of a template's sections, as indices into `template.sections`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roles {

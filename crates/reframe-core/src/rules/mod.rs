@@ -5,6 +5,7 @@
 
 pub mod evidence;
 pub mod phrases;
+pub mod registry;
 pub mod tools;
 
 use std::collections::BTreeSet;
@@ -130,24 +131,9 @@ impl RuleCode {
         !matches!(self, RuleCode::Custom(_))
     }
 
-    /// Default severity from the catalog in DESIGN.md.
+    /// Default severity, from the registry ([`registry::RULES`]).
     pub fn default_severity(self) -> Severity {
-        match self {
-            RuleCode::Placeholder | RuleCode::TemplatePrompt | RuleCode::EmptyField => {
-                Severity::Warning
-            }
-            RuleCode::EmptyFrontmatter
-            | RuleCode::MissingSection
-            | RuleCode::EmptySection
-            | RuleCode::WeakVerb
-            | RuleCode::Minimizer
-            | RuleCode::Hedge
-            | RuleCode::Custom(_) => Severity::Information,
-            RuleCode::SectionHeading
-            | RuleCode::SectionOrder
-            | RuleCode::PassiveVoice
-            | RuleCode::ImpactEvidence => Severity::Hint,
-        }
+        registry::info(self).map_or(Severity::Information, |r| r.severity)
     }
 
     /// True for the rules about wording (they run on any prose of a write-up);
@@ -164,9 +150,14 @@ impl RuleCode {
         )
     }
 
-    /// Anchor of this rule's entry in docs/rules.md.
+    /// Anchor of this rule's entry in docs/rules.md (from the registry).
     pub fn help_anchor(self) -> &'static str {
-        self.as_str()
+        registry::info(self).map_or(self.as_str(), |r| r.anchor)
+    }
+
+    /// One line on what the rule finds (from the registry).
+    pub fn summary(self) -> &'static str {
+        registry::info(self).map_or("A phrase rule from the configuration", |r| r.summary)
     }
 }
 

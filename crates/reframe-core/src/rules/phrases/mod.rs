@@ -476,6 +476,12 @@ pub fn past_of_participle(word: &str) -> Option<String> {
 /// `text` is the text of one markdown block in which everything that is not prose has
 /// been replaced by ASCII spaces of the same length, so byte offsets are the
 /// document's. Newlines are soft line breaks.
+/// The sentences (and sentence-like clauses) of a prose block, as byte ranges that cover
+/// it, split as the rows see them.
+pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
+    Sentences::new(text).ranges()
+}
+
 pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
     let mut hits = Vec::new();
     if text.trim().is_empty() || rules.rows.is_empty() {

@@ -181,6 +181,202 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "helped-any-verb",
+        code: WeakVerb,
+        message: "“helped <do>” blurs your part: say what you did yourself",
+        bad: "Helped redefine datasets as versioned tables.",
+        good: "The runbook helped redefine the on-call rota.",
+        pattern: r"\b(?P<hit>helped\s+(?:to\s+)?(?P<v>[a-z]+(?:e|ize|ise|ate|ify|en)))\s+(?:the|a|an|our|my|their|its|[a-z]+s)\b",
+        subject: Subject::Own,
+        unless_words: &[
+            "{base-verb}",
+            "three",
+            "one",
+            "nine",
+            "five",
+            "some",
+            "the",
+            "more",
+            "once",
+            "everyone",
+            "people",
+            "time",
+            "none",
+            "these",
+            "those",
+            "those",
+        ],
+        ..E
+    },
+    PhraseRow {
+        id: "capability-frame",
+        code: WeakVerb,
+        message: "“{phrase}” frames the work as a struggle: say what you did",
+        bad: "I was able to create a dashboard for the on-call team.",
+        good: "The team was able to deploy on Fridays again.",
+        replace: &["{past:v}"],
+        // Who was able is decided on the sentence (`analysis::wording`): the writer, a
+        // bullet with no subject, or a verb coordinated with one.
+        pattern: r"\b(?P<hit>(?:(?:was|were|am|is|are)\s+able|(?:did\s+)?manage[ds]?)\s+to\s+(?:[a-z]+ly\s+)?(?P<v>[a-z]+))\b",
+        subject: Subject::Any,
+        ..E
+    },
+    PhraseRow {
+        id: "provided-support",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you fixed, built or ran for them",
+        bad: "Provided hands-on support to the data team during the migration.",
+        good: "The vendor provided support during the migration.",
+        pattern: r"\bprovid(?:ed|ing|es?)\s+(?:[a-z-]+\s+){0,2}support\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "collaborated-with",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did with them",
+        bad: "Collaborated with leadership to align the roadmap.",
+        good: "The teams collaborated with us on the rollout.",
+        pattern: r"\bcollaborated\s+(?:closely\s+)?with\b",
+        subject: Subject::Own,
+        unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "worked-with",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did with them",
+        bad: "Worked with service teams to launch the new cache layer.",
+        good: "Developers worked with the new pipeline from day one.",
+        pattern: r"\b(?P<hit>work(?:ed|ing)\s+(?:closely\s+)?(?:together\s+)?with)\b[^.;:!?]{1,80}?\s(?:to\s+[a-z]+|on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "working-with-bullet",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did with them",
+        bad: "Working closely with business units and engineers.",
+        good: "The teams working with us shipped on time.",
+        pattern: r"\bwork(?:ed|ing)\s+(?:closely\s+)?with\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "chance-to-work-on",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you built, fixed or delivered",
+        bad: "I had the opportunity to work on several projects.",
+        good: "Developers had time to work on features again.",
+        pattern: r"\b(?:the\s+)?(?:opportunity|chance)\s+to\s+(?P<hit>work\s+on)\b",
+        subject: Subject::Any,
+        ..E
+    },
+    PhraseRow {
+        id: "worked-together",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did",
+        bad: "Sam and I worked closely together to ship the migration.",
+        good: "The two teams worked closely together to ship the migration.",
+        pattern: r"\b(?P<hit>worked\s+(?:closely\s+)?together)\s+(?:to|on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "working-on",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you built, fixed or delivered",
+        bad: "Then I started working on the plugin system.",
+        good: "Then the team started working on the plugin system.",
+        pattern: r"\b(?:started|began|kept|continued)\s+working\s+on\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "contributing-to",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did",
+        bad: "Contributing to knowledge transfer across the platform teams.",
+        good: "The change is contributing to fewer pages.",
+        pattern: r"\bcontribut(?:ing|e|es)\s+(?:[a-z]+ly\s+)?to\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "help-present",
+        code: WeakVerb,
+        message: "“{phrase}” blurs your part: say what you do yourself",
+        bad: "Helping management with team-leading functions.",
+        good: "Docs for helping new hires with setup.",
+        pattern: r"\bhelp(?:ing|s)?(?:\s+out)?(?:\s+[a-z]+)?\s+with\b|\bhelp(?:ing|s)?\s+to\s+[a-z]+\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "participation-in",
+        code: WeakVerb,
+        message: "“{phrase}” says you were there, not what you did: say what you did",
+        bad: "Participation in mobile client development.",
+        good: "Turnout was high: participation in the survey reached 80%.",
+        pattern: r"\bparticipa(?:tion|nt)\s+(?:in|of)\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "engaged-in",
+        code: WeakVerb,
+        message: "“{phrase}” says you were busy, not what you did: say what you did",
+        bad: "During my internship, I engaged in various projects.",
+        good: "The users engaged in the beta.",
+        pattern: r"\b(?:engaged|occupied)\s+in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "my-tasks-included",
+        code: WeakVerb,
+        message: "“{phrase}” lists duties, not what you did: say what you did",
+        bad: "My primary tasks included developing a carbon calculator.",
+        good: "The tasks included a carbon calculator.",
+        pattern: r"\bmy\s+(?:[a-z]+\s+)?(?:tasks|duties|responsibilities|role)\s+(?:included|involved|were|was)\b",
+        subject: Subject::Any,
+        // "My role was to design the rollout": the action is named.
+        unless_after: r"to\s+[a-z]+",
+        ..E
+    },
+    PhraseRow {
+        id: "play-a-role",
+        code: WeakVerb,
+        message: "“{phrase}” says you mattered, not what you did: say what you did",
+        bad: "I did play a pivotal role in initiating this project.",
+        good: "Caching plays a key role in the design.",
+        pattern: r"\bplay(?:s)?\s+(?:a|an)\s+(?:[a-z]+\s+)?(?:role|part)\s+in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "in-charge-of-bullet",
+        code: WeakVerb,
+        message: "“in charge of” describes a position, not a result: say what you did",
+        bad: "In charge of supporting the release process for five teams.",
+        good: "The person in charge of the release signed off.",
+        replace: &["owned"],
+        pattern: r"\bin\s+charge\s+of\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "support-present",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you do: say what you build, fix or run for them",
+        bad: "Support the development teams with Terraform modules.",
+        good: "Customer support closed the tickets.",
+        pattern: r"\bsupport(?:s|ing)?\b",
+        subject: Subject::Start,
+        unless_after: r"{number}|(?:for|of)\b|(?:tickets?|requests?|rotation|team|engineers?|staff|channel|cases?)\b",
+        ..E
+    },
+    PhraseRow {
         id: "helped-out",
         code: WeakVerb,
         message: "“helped out” hides what you did: say what you took on and what changed",
@@ -603,7 +799,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“nothing fancy” talks your work down: say what it did instead",
         bad: "It was nothing fancy, a bash script that restarts the worker.",
         good: "Nothing broke during the cutover.",
-        pattern: r"\bnothing\s+(?:fancy|special|too\s+(?:fancy|complicated|complex|clever))\b",
+        pattern: r"\b(?:it(?:['’]s|\s+(?:was|is))\s+)?nothing\s+(?:fancy|special|too\s+(?:fancy|complicated|complex|clever))\b",
         ..E
     },
     PhraseRow {
@@ -612,7 +808,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“not a big deal” talks your work down: say what it changed instead",
         bad: "It wasn't a big deal, I fixed the broken pipeline.",
         good: "The outage was a big deal for the payments team.",
-        pattern: r"\b(?:no|not\s+a|wasn['’]t\s+a|isn['’]t\s+a|was\s+not\s+a)\s+(?:big|huge)\s+deal\b",
+        pattern: r"\b(?:it(?:['’]s|\s+(?:was|is))?\s+)?(?:no|not\s+a|wasn['’]t\s+a|isn['’]t\s+a|was\s+not\s+a)\s+(?:big|huge)\s+deal\b",
         ..E
     },
     PhraseRow {
@@ -635,6 +831,26 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &[""],
         pattern: r"\b(?P<hit>(?:I|we)\s+(?:(?:really|honestly|personally|also|still|do)\s+)?(?:think|believe|guess|suppose|reckon)\s+(?:that\s+)?)",
         unless_after: r"(?:[a-z]+ly\s+)?(?:about|of|in|through|so|back|it\s+was\s+worth)\b|(?:[^,.;:]*?\s)?(?:should|must|ought)\b",
+        ..E
+    },
+    PhraseRow {
+        id: "i-feel",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it, with the evidence if you have it",
+        bad: "I feel I've made strong progress on the migration.",
+        good: "I feel strongly about on-call health.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>(?:I|we)\s+feel\s+(?:that\s+)?)(?:I|we|it|our|my|the)(?:['’][a-z]+)?\b",
+        ..E
+    },
+    PhraseRow {
+        id: "seems-to-have",
+        code: Hedge,
+        message: "“{phrase}” hedges a result: say what happened, with the evidence",
+        bad: "This seems to have paid off in fewer pages.",
+        good: "This paid off in fewer pages.",
+        replace: &["{past-of-participle:v}"],
+        pattern: r"\b(?P<hit>(?:seems|seemed)\s+to\s+have\s+(?P<v>{participle}))\b",
         ..E
     },
     PhraseRow {
@@ -817,7 +1033,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         // A past be-form (or "got"), up to two adverbs, a participle. Present-tense
         // passives ("logs are shipped to Loki") describe how a system works rather than
         // hide who did the work, so they are left alone.
-        pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}))\b",
+        pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}|[a-z]+(?:ed|en|wn)))\b",
         subject: Subject::NotPerson,
         unless_before: r"\b(?:that|which|who|whom|where|when|whenever|if|unless|while)(?:\s+[a-z0-9'’-]+){0,4}?(?:\s+(?:have|has|had|all|also|since|already|then|later))*",
         // A machine did it: "tickets were closed automatically after 90 days".

@@ -44,6 +44,19 @@ impl Sentences {
         Sentences { ends }
     }
 
+    /// Every sentence, in order.
+    pub(crate) fn ranges(&self) -> Vec<Range<usize>> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let range = start..end.max(start);
+                start = end;
+                range
+            })
+            .collect()
+    }
+
     /// The sentence that contains byte `pos` (the last one for `pos == text.len()`).
     pub(crate) fn containing(&self, pos: usize) -> Range<usize> {
         let k = self

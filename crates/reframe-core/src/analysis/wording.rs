@@ -1,0 +1,383 @@
+//! The sentence-aware half of the wording rules. The phrase tables (`rules::phrases`) find
+//! candidate words; here each candidate is checked against the facts of its sentence
+//! (`crate::language`): who the subject of its verb is, whether the verb is negated,
+//! passive, in a purpose or a subordinate clause, whether a figure follows, and the role
+//! of the section it sits in. A candidate the facts do not support is not a finding.
+//!
+//! The same facts decide whether a fix keeps the meaning (and may be preferred) or would
+//! make the sentence claim more than it says (then it is only an alternative, titled as a
+//! choice to make if true).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::language::{self, Clause, Form, Pos, SubjectKind, Word};
+use crate::rules::RuleCode;
+use crate::rules::phrases::{PhraseHit, sentence_ranges};
+
+/// What part of the write-up a sentence tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The situation, the problem, the challenges: what was, not what the writer did.
+    Situation,
+    /// Anything else: the writer's work, its impact, or text outside any section.
+    Work,
+}
+
+/// Rows whose first replacement says the same as the flagged words, in the writer's own
+/// terms: "worked on migrating" → "migrated", "responsible for" → "owned". Every other
+/// weak-verb replacement is a stronger claim ("led", "drove") and only an alternative.
+const MEANING_KEEPING_ROWS: &[&str] = &[
+    "weak-verb-gerund",
+    "was-responsible-for",
+    "am-responsible-for",
+    "responsible-for",
+    "responsible-to",
+    "in-charge-of",
+    "all-i-did",
+    "capability-frame",
+];
+
+/// Whether a hit's first replacement keeps the sentence's meaning.
+pub fn keeps_meaning(hit: &PhraseHit) -> bool {
+    match hit.code {
+        // Dropping a minimizer or a hedge frame keeps the claim and removes the shrug.
+        RuleCode::Minimizer | RuleCode::Hedge => true,
+        RuleCode::WeakVerb => MEANING_KEEPING_ROWS.contains(&hit.row.as_ref()),
+        _ => false,
+    }
+}
+
+/// The tagged sentences of one prose block, each tagged at most once.
+pub struct Sentences<'a> {
+    pub text: &'a str,
+    ranges: Vec<Range<usize>>,
+    tagged: HashMap<usize, Vec<Word>>,
+}
+
+impl<'a> Sentences<'a> {
+    pub fn new(text: &'a str) -> Sentences<'a> {
+        Sentences {
+            text,
+            ranges: sentence_ranges(text),
+            tagged: HashMap::new(),
+        }
+    }
+
+    /// The sentence holding byte `pos` and its words (offsets relative to the sentence).
+    fn at(&mut self, pos: usize) -> (Range<usize>, &[Word]) {
+        let k = self
+            .ranges
+            .partition_point(|r| r.end <= pos)
+            .min(self.ranges.len().saturating_sub(1));
+        let range = self.ranges.get(k).cloned().unwrap_or(0..self.text.len());
+        let text = self.text.get(range.clone()).unwrap_or("");
+        let words = self
+            .tagged
+            .entry(range.start)
+            .or_insert_with(|| language::tag(text));
+        (range, words)
+    }
+}
+
+/// Rows whose flagged words end with the writer's own verb after a frame ("was able to
+/// create", "helped redefine"): that verb must really be a verb in its base form.
+const VERB_AFTER_FRAME: &[&str] = &["capability-frame", "helped-any-verb"];
+
+/// Rows whose fix is the writer's verb in the simple past ("was able to create" →
+/// "created"), computed here when the phrase table's own word list has no past for it.
+const FRAME_TO_PAST: &[&str] = &["capability-frame"];
+
+/// Adverbs that make a passive tell how things used to go.
+const SITUATION_ADVERBS: &[&str] = &[
+    "often",
+    "frequently",
+    "always",
+    "constantly",
+    "regularly",
+    "usually",
+    "sometimes",
+    "rarely",
+    "routinely",
+    "repeatedly",
+    "manually",
+    "typically",
+    "occasionally",
+];
+
+/// Words that open a relative clause: a vague verb inside one ("what we had been working
+/// on") names something, it does not claim.
+const RELATIVE_OPENERS: &[&str] = &["what", "which", "that", "whatever"];
+
+/// Whether a candidate hit is a finding, given its sentence and section; may fill in the
+/// hit's fix from the sentence's words.
+pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> bool {
+    if !hit.code.is_builtin() {
+        return true; // configured phrases are the user's own call
+    }
+    let text = sentences.text;
+    let (sentence, words) = sentences.at(hit.range.start);
+    if words.is_empty() {
+        // Untagged (too long, or nothing to tag): only what the table alone can say.
+        return hit.code != RuleCode::PassiveVoice && !VERB_AFTER_FRAME.contains(&hit.row.as_ref());
+    }
+    let start = hit.range.start.saturating_sub(sentence.start);
+    let end = hit.range.end.saturating_sub(sentence.start);
+    let inside: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.range.start >= start && w.range.end <= end)
+        .map(|(i, _)| i)
+        .collect();
+    let Some(&first) = inside.first() else {
+        return true;
+    };
+    let last = inside.last().copied().unwrap_or(first);
+    let reader_addressed = words.iter().any(|w| w.lower == "you" || w.lower == "your");
+    let question = words.last().is_some_and(|w| w.lower == "?");
+    let opens_sentence = text
+        .get(sentence.start..hit.range.start)
+        .is_some_and(|before| before.chars().all(|c| !c.is_alphanumeric()));
+    match hit.code {
+        RuleCode::WeakVerb => {
+            if VERB_AFTER_FRAME.contains(&hit.row.as_ref()) {
+                let v = &words[last];
+                let base = v.form == Form::Base || (v.pos == Pos::Verb && v.form == Form::None);
+                if !base || language::is_be(&v.lower) {
+                    return false;
+                }
+                if FRAME_TO_PAST.contains(&hit.row.as_ref()) && hit.replacements.is_empty() {
+                    let past = language::past_of(&v.lemma);
+                    hit.replacements = vec![if opens_sentence {
+                        capitalize(&past)
+                    } else {
+                        past
+                    }];
+                }
+            }
+            // A lead-in to a list ("I worked on the following:") introduces the concrete
+            // items that follow.
+            if words.last().is_some_and(|w| w.lower == ":") {
+                return false;
+            }
+            let verb = inside
+                .iter()
+                .copied()
+                .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux | Pos::Adjective))
+                .unwrap_or(first);
+            let clause = language::clause_of(words, verb);
+            let in_relative = words[..first]
+                .iter()
+                .rev()
+                .take_while(|w| w.lower != "," && w.lower != ";")
+                .any(|w| RELATIVE_OPENERS.contains(&w.lower.as_str()));
+            // A noun phrase that a later verb has as its subject ("Participation in the
+            // survey reached 80%") names a thing; alone on a line it is a duty.
+            if hit.row == "participation-in"
+                && words[last + 1..]
+                    .iter()
+                    .any(|w| w.pos == Pos::Verb && matches!(w.form, Form::Past | Form::Third))
+            {
+                return false;
+            }
+            // "My tasks included …", "my part was helping …": the writer by construction.
+            let own_phrase = matches!(words[first].lower.as_str(), "my" | "our");
+            !in_relative && (own_phrase || weak_verb_holds(&words[verb], &clause))
+        }
+        RuleCode::PassiveVoice => {
+            if role == Role::Situation {
+                return false;
+            }
+            let participle = (first..=last)
+                .rev()
+                .find(|&i| matches!(words[i].form, Form::Past | Form::Participle))
+                .unwrap_or(last);
+            if !matches!(words[participle].form, Form::Past | Form::Participle) {
+                return false;
+            }
+            let clause = language::clause_of(words, participle);
+            let stative = words[participle].pos == Pos::Adjective;
+            // "Deploys were often delayed", "bugs were only discovered manually": a
+            // frequency or a manner of the old process tells a situation, not a deed.
+            let situation = words[first..(participle + 2).min(words.len())]
+                .iter()
+                .any(|w| SITUATION_ADVERBS.contains(&w.lower.as_str()));
+            if situation {
+                return false;
+            }
+            clause.passive
+                && !clause.agent
+                && !clause.negated
+                && !clause.subordinate
+                && !clause.present
+                && !stative
+                // "I was assigned to …": done to the writer, it hides nobody's work.
+                && clause.subject == SubjectKind::Other
+        }
+        RuleCode::Hedge => {
+            // Advice to the reader: "Maybe try it too."
+            let advice = opens_sentence
+                && words
+                    .get(last + 1)
+                    .is_some_and(|w| w.form == Form::Base && w.pos == Pos::Verb);
+            if reader_addressed || question || advice {
+                return false;
+            }
+            // In the situation's sections a hedge about the situation is the honest word
+            // ("the outage was probably a vendor bug"); only the writer's own frame ("I
+            // think …") or a hedge on the writer's own action stays a finding there.
+            role != Role::Situation
+                || matches!(words[first].lower.as_str(), "i" | "we")
+                || nearest_verb_is_own(words, first, last)
+        }
+        RuleCode::Minimizer => {
+            if reader_addressed {
+                return false;
+            }
+            if role == Role::Situation && !nearest_verb_is_own(words, first, last) {
+                return false;
+            }
+            // A figure right after ("only 2 of 40", "just 30 minutes") is a fact, not a shrug.
+            let figure = words[last + 1..].iter().take(2).any(|w| {
+                w.pos == Pos::Numeral || w.lower.starts_with(|c: char| c.is_ascii_digit())
+            });
+            if figure {
+                return false;
+            }
+            // The word it shrinks is someone else's action: not the writer's work.
+            let next_verb = (last + 1..words.len().min(last + 4))
+                .find(|&i| words[i].pos == Pos::Verb && words[i].form != Form::None);
+            match next_verb {
+                Some(v) => {
+                    let clause = language::clause_of(words, v);
+                    !clause.someone_else && !clause.purpose
+                }
+                None => true,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// Whether the verb a hit modifies (the next one within three words, else the previous one
+/// within three) is the writer's: "I just set up", "wrote some Terraform".
+fn nearest_verb_is_own(words: &[Word], first: usize, last: usize) -> bool {
+    let is_verb = |i: &usize| words[*i].pos == Pos::Verb && words[*i].form != Form::None;
+    let next = (last + 1..words.len().min(last + 4)).find(is_verb);
+    let previous = (first.saturating_sub(3)..first).rev().find(is_verb);
+    next.or(previous).is_some_and(|v| {
+        let clause = language::clause_of(words, v);
+        matches!(clause.subject, SubjectKind::Writer | SubjectKind::Omitted) && !clause.purpose
+    })
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn weak_verb_holds(verb: &Word, clause: &Clause) -> bool {
+    if clause.purpose {
+        return false; // "… to help new hires", "in order to support …"
+    }
+    if clause.subject == SubjectKind::Other {
+        return false; // someone else's help, or a thing's ("this helped the team …")
+    }
+    if clause.subordinate && clause.subject != SubjectKind::Writer {
+        return false;
+    }
+    // "support" as a noun ("customer support") is an area, not an action.
+    !(verb.pos == Pos::Noun && clause.subject != SubjectKind::Omitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::phrases::{PhraseRules, scan};
+
+    fn judged(text: &str, role: Role) -> Vec<(RuleCode, String)> {
+        let rules = PhraseRules::builtin();
+        let mut sentences = Sentences::new(text);
+        scan(text, &rules)
+            .into_iter()
+            .filter_map(|mut h| judge(&mut sentences, &mut h, role).then_some(h))
+            .map(|h| (h.code, text[h.range].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn situation_passives_and_hedges_are_not_findings_there() {
+        let text = "Deploys were delayed for weeks and the root cause was probably the old config.";
+        assert!(judged(text, Role::Situation).is_empty());
+        assert!(!judged(text, Role::Work).is_empty());
+        // The writer's own work told in a problem section is still the writer's.
+        let own = judged("I just set up monitoring.", Role::Situation);
+        assert_eq!(own.len(), 1, "{own:?}");
+        assert!(!judged("The pipeline was migrated to GitHub Actions.", Role::Work).is_empty());
+        assert!(
+            judged(
+                "The pipeline was migrated to GitHub Actions.",
+                Role::Situation
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn passives_of_how_things_used_to_go_are_left_alone() {
+        assert!(judged("Deploys were often delayed by a day.", Role::Work).is_empty());
+        assert!(judged("Bugs were only discovered manually.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn negated_and_subordinate_passives_are_left_alone() {
+        assert!(judged("The old config was never documented.", Role::Work).is_empty());
+        assert!(
+            judged(
+                "I rebuilt the services that were migrated first.",
+                Role::Work
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn capability_frames_become_the_writers_verb() {
+        let rules = PhraseRules::builtin();
+        let text = "I was able to explain my methods to her.";
+        let mut sentences = Sentences::new(text);
+        let mut hits = scan(text, &rules);
+        let hit = hits
+            .iter_mut()
+            .find(|h| h.code == RuleCode::WeakVerb)
+            .expect("a hit");
+        assert!(judge(&mut sentences, hit, Role::Work));
+        assert_eq!(&text[hit.range.clone()], "was able to explain");
+        assert_eq!(hit.replacements, vec!["explained".to_string()]);
+        assert!(judged("The team was able to deploy on Fridays again.", Role::Work).is_empty());
+        assert!(judged("I was able to the store.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn list_lead_ins_relatives_and_advice_are_left_alone() {
+        assert!(
+            judged(
+                "I worked on the following things during the internship:",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(judged("We presented what we had been working on.", Role::Work).is_empty());
+        assert!(judged("Maybe try it too.", Role::Work).is_empty());
+        assert!(!judged("I worked on the Terraform modules.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn figures_after_a_minimizer_are_facts() {
+        assert!(judged("Only 2 of 40 services failed over.", Role::Work).is_empty());
+        assert!(!judged("I just set up monitoring.", Role::Work).is_empty());
+    }
+}
