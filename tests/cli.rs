@@ -259,7 +259,11 @@ fn usage_and_io_errors_exit_2() {
             .code(),
         Some(2)
     );
-    assert_eq!(reframe(&["check"]).status.code(), Some(2));
+    assert_eq!(
+        reframe(&["check", "--no-such-flag", EXAMPLE]).status.code(),
+        Some(2)
+    );
+    // `reframe check` with no path checks `.` (tests/cli_walk.rs), not a usage error.
 }
 
 #[test]

@@ -451,6 +451,22 @@ fn front_matter_picks_a_builtin_or_configured_template_and_names_unknown_ones() 
         assert!(message.contains(name), "{message}");
     }
     assert_eq!(unknown.code, Some(1));
+    let sarif = run(s.path(), &["check", "--format", "sarif", "u.md"]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let rule = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "unknown-template")
+        .cloned()
+        .unwrap();
+    assert!(
+        rule["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("template"),
+        "{rule}"
+    );
 
     let listed = run(s.path(), &["templates"]);
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);

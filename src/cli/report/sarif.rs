@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use reframe_core::document::PositionEncoding;
 use reframe_core::rules::{RuleCode, Severity};
+use reframe_core::template_choice::UNKNOWN_TEMPLATE_CODE;
 use reframe_lsp::to_proto;
 
 use crate::cli::report::Checked;
@@ -29,6 +30,9 @@ fn rule_description(code: RuleCode) -> &'static str {
         RuleCode::PassiveVoice => "A passive that hides who acted",
         RuleCode::ImpactEvidence => {
             "An impact bullet claiming an outcome with neither a figure nor a before/after"
+        }
+        RuleCode::Custom(custom) if custom.as_str() == UNKNOWN_TEMPLATE_CODE => {
+            "A front-matter `template:` that names no known template"
         }
         RuleCode::Custom(_) => "A phrase rule from the configuration",
     }
