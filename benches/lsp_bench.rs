@@ -7,8 +7,11 @@
 //! server's `VmHWM` from `/proc/<pid>/status`. Every size is run `--runs` times with a
 //! fresh server; the table shows the median of the runs for each figure.
 //!
-//! `cargo run --release --bin lsp-bench` builds the server binary beside this one and
-//! runs every size; `--help` lists the options.
+//! A last scenario times a hover on a 5 KB write-up sent while a 1 MB write-up is being
+//! opened and analysed (issue 13: answered within 20 ms): `--hovers N` samples (0 skips it).
+//!
+//! `cargo bench --bench lsp_bench` builds the server binary beside this one and runs every
+//! size; `-- --help` lists the options.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -32,10 +35,11 @@ struct Options {
     runs: usize,
     server: Option<PathBuf>,
     json_only: bool,
+    hovers: usize,
 }
 
 const USAGE: &str = "usage: lsp-bench [--sizes 5KB,100KB,1MB] [--edits 200] [--runs 3] \
-                     [--server PATH] [--json]";
+                     [--hovers 9] [--server PATH] [--json]";
 
 fn parse_size(text: &str) -> Option<usize> {
     let upper = text.trim().to_ascii_uppercase();
@@ -59,6 +63,7 @@ fn parse_options() -> Result<Options, String> {
         runs: 3,
         server: None,
         json_only: false,
+        hovers: 9,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -81,6 +86,9 @@ fn parse_options() -> Result<Options, String> {
             "--runs" => {
                 options.runs = value("--runs")?.parse().map_err(|_| "bad --runs")?;
                 options.runs = options.runs.max(1);
+            }
+            "--hovers" => {
+                options.hovers = value("--hovers")?.parse().map_err(|_| "bad --hovers")?;
             }
             "--server" => options.server = Some(PathBuf::from(value("--server")?)),
             "--json" => options.json_only = true,
@@ -387,6 +395,75 @@ fn run_once(binary: &PathBuf, bytes: usize, edits: usize) -> Result<Run, String>
     })
 }
 
+/// Times `samples` hovers on a 5 KB write-up, each sent while a fresh 1 MB write-up is
+/// being opened and analysed. Gives the sorted times in milliseconds.
+fn hover_while_opening(binary: &PathBuf, samples: usize) -> Result<Vec<f64>, String> {
+    let small_text = writeup::writeup(5_000, 7);
+    let big_text = writeup::writeup(1_000_000, 42);
+    let small = "file:///bench/small.md";
+    let mut server = Server::start(binary)?;
+    server.send(&json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": { "processId": null, "rootUri": null, "capabilities": {
+            "textDocument": { "publishDiagnostics": { "versionSupport": true } }
+        } }
+    }))?;
+    server.wait_for(|m| m.get("id") == Some(&json!(1)))?;
+    server.send(&json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }))?;
+    server.send(&json!({
+        "jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": { "textDocument": {
+            "uri": small, "languageId": "markdown", "version": 1, "text": small_text
+        } }
+    }))?;
+    server.wait_for(|m| is_publish(m, Some(1)))?;
+    // A heading: hover shows the template's guidance for its section.
+    let heading = small_text.find("\n## ").map_or(0, |i| i + 1);
+    let (line, _) = position_of(&small_text, heading);
+    let mut times = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let big = format!("file:///bench/big-{i}.md");
+        server.send(&json!({
+            "jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": { "textDocument": {
+                "uri": big, "languageId": "markdown", "version": 1, "text": big_text
+            } }
+        }))?;
+        // Let the server read the open and start on it.
+        std::thread::sleep(Duration::from_millis(30));
+        let id = 100 + i as i64;
+        let sent = server.send(&json!({
+            "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": { "textDocument": { "uri": small },
+                        "position": { "line": line, "character": 4 } }
+        }))?;
+        // The reply and the large document's diagnostics, in whichever order they come.
+        let (mut replied, mut published) = (None, false);
+        while replied.is_none() || !published {
+            let uri = json!(big);
+            let received = server.wait_for(|m| {
+                m.get("id") == Some(&json!(id))
+                    || (is_publish(m, Some(1)) && m["params"]["uri"] == uri)
+            })?;
+            if received.message.get("id") == Some(&json!(id)) {
+                replied = Some(received.at);
+            } else {
+                published = true;
+            }
+        }
+        if let Some(at) = replied {
+            times.push(millis(at - sent));
+        }
+        server.send(&json!({
+            "jsonrpc": "2.0", "method": "textDocument/didClose",
+            "params": { "textDocument": { "uri": big } }
+        }))?;
+    }
+    server.stop();
+    times.sort_by(f64::total_cmp);
+    Ok(times)
+}
+
 /// The median of each figure over several runs.
 fn summarize(runs: &[Run]) -> Run {
     let figure = |get: fn(&Run) -> f64| median(&mut runs.iter().map(get).collect::<Vec<_>>());
@@ -456,7 +533,28 @@ fn main() -> ExitCode {
         }
         println!();
     }
-    let json: Vec<Value> = results
+    let hovers = if options.hovers > 0 {
+        match hover_while_opening(&binary, options.hovers) {
+            Ok(times) => Some(times),
+            Err(message) => {
+                eprintln!("lsp-bench: hover while opening: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    if let (Some(times), false) = (&hovers, options.json_only) {
+        println!(
+            "hover on a 5 KB write-up while a 1 MB write-up opens ({} samples): \
+             p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms\n",
+            times.len(),
+            quantile(times, 0.5),
+            quantile(times, 0.95),
+            times.last().copied().unwrap_or(0.0)
+        );
+    }
+    let mut json: Vec<Value> = results
         .iter()
         .map(|(name, r)| {
             json!({
@@ -474,6 +572,15 @@ fn main() -> ExitCode {
             })
         })
         .collect();
+    if let Some(times) = &hovers {
+        json.push(json!({
+            "scenario": "hover 5KB while 1MB opens",
+            "hover_p50_ms": quantile(times, 0.5),
+            "hover_p95_ms": quantile(times, 0.95),
+            "hover_max_ms": times.last().copied().unwrap_or(0.0),
+            "samples": times.len(),
+        }));
+    }
     println!("{}", Value::Array(json));
     ExitCode::SUCCESS
 }

@@ -190,6 +190,9 @@ fn client_settings_apply_under_the_file() {
         "[rules]\nweak-verb = \"hint\"\n",
     )
     .unwrap();
+    // Files on disk are checked again at most every 250 ms while typing (the settings
+    // change above was such a check), so the edit comes after that.
+    std::thread::sleep(Duration::from_millis(300));
     server.change(&uri(&path), 2, json!([{"text": WRITEUP}]));
     let diagnostics = server.diagnostics(&uri(&path), 2);
     assert_eq!(severity(&diagnostics, "weak-verb"), Some(4));

@@ -11,7 +11,8 @@ use tower_lsp_server::ls_types::{
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::{OpenDocument, State, from_proto, to_proto};
+use crate::snapshot::Snapshot;
+use crate::{from_proto, to_proto};
 use reframe_core::analysis::Analysis;
 use reframe_core::analysis::actions::{self, Action, ActionKind};
 
@@ -50,34 +51,28 @@ fn wanted(kind: &CodeActionKind, only: Option<&[CodeActionKind]>) -> bool {
     })
 }
 
-fn byte_range(
-    state: &State,
-    open: &OpenDocument,
-    range: tower_lsp_server::ls_types::Range,
-) -> std::ops::Range<usize> {
+fn byte_range(snap: &Snapshot, range: tower_lsp_server::ls_types::Range) -> std::ops::Range<usize> {
     let span = from_proto::range(range);
-    let (start, _) = open
-        .doc
-        .position_to_byte_clamped(span.start, state.encoding);
-    let (end, _) = open.doc.position_to_byte_clamped(span.end, state.encoding);
+    let (start, _) = snap.doc.position_to_byte_clamped(span.start, snap.encoding);
+    let (end, _) = snap.doc.position_to_byte_clamped(span.end, snap.encoding);
     start.min(end)..start.max(end)
 }
 
-fn workspace_edit(state: &State, open: &OpenDocument, uri: &Uri, action: &Action) -> WorkspaceEdit {
+fn workspace_edit(snap: &Snapshot, uri: &Uri, action: &Action) -> WorkspaceEdit {
     let edits: Vec<TextEdit> = action
         .edits
         .iter()
         .map(|e| TextEdit {
-            range: to_proto::range(&open.doc, e.range.clone(), state.encoding),
+            range: to_proto::range(&snap.doc, e.range.clone(), snap.encoding),
             new_text: e.new_text.clone(),
         })
         .collect();
-    if state.client.document_changes {
+    if snap.client.document_changes {
         WorkspaceEdit {
             document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
                 text_document: OptionalVersionedTextDocumentIdentifier {
                     uri: uri.clone(),
-                    version: Some(open.version),
+                    version: Some(snap.version),
                 },
                 edits: edits.into_iter().map(OneOf::Left).collect(),
             }])),
@@ -92,8 +87,7 @@ fn workspace_edit(state: &State, open: &OpenDocument, uri: &Uri, action: &Action
 }
 
 fn to_lsp(
-    state: &State,
-    open: &OpenDocument,
+    snap: &Snapshot,
     uri: &Uri,
     analysis: &Analysis,
     action: &Action,
@@ -102,14 +96,14 @@ fn to_lsp(
     let diagnostics = action
         .fixes
         .and_then(|i| analysis.findings.get(i))
-        .map(|f| vec![to_proto::diagnostic(&open.doc, f, state.encoding)]);
+        .map(|f| vec![to_proto::diagnostic(&snap.doc, f, snap.encoding)]);
     CodeAction {
         title: action.title.clone(),
         kind: Some(kind_of(action.kind)),
         diagnostics,
         edit: match lazy {
             Some(_) => None,
-            None => Some(workspace_edit(state, open, uri, action)),
+            None => Some(workspace_edit(snap, uri, action)),
         },
         command: None,
         is_preferred: action.preferred.then_some(true),
@@ -118,61 +112,71 @@ fn to_lsp(
     }
 }
 
-pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+/// The code actions for `params`; `None` once the request was cancelled.
+pub fn code_actions(
+    snap: &Snapshot,
+    params: &CodeActionParams,
+) -> Option<Vec<CodeActionOrCommand>> {
     let uri = &params.text_document.uri;
-    let open = state.documents.get(uri)?;
-    let text = open.doc.text();
-    let analysis = open.analyze(&text);
+    let text = snap.doc.text();
+    let analysis = snap.analysis();
     if !analysis.is_writeup {
         return Some(Vec::new());
     }
-    let range = byte_range(state, open, params.range);
+    if snap.cancelled() {
+        return None;
+    }
+    let range = byte_range(snap, params.range);
     let only = params.context.only.as_deref();
-    let found = actions::actions(&text, &analysis, open.profile.template(), range);
-    let out = found
-        .iter()
-        .filter(|a| wanted(&kind_of(a.kind), only))
-        .map(|a| {
-            let lazy = state.client.resolve_code_action_edits.then(|| {
-                json!({
-                    "uri": uri.as_str(),
-                    "version": open.version,
-                    "range": params.range,
-                    "title": a.title,
-                })
-            });
-            CodeActionOrCommand::CodeAction(to_lsp(state, open, uri, &analysis, a, lazy))
-        })
-        .collect();
+    let found = actions::actions(&text, &analysis, snap.profile.template(), range);
+    let mut out = Vec::new();
+    for a in found.iter().filter(|a| wanted(&kind_of(a.kind), only)) {
+        if snap.cancelled() {
+            return None;
+        }
+        let lazy = snap.client.resolve_code_action_edits.then(|| {
+            json!({
+                "uri": uri.as_str(),
+                "version": snap.version,
+                "range": params.range,
+                "title": a.title,
+            })
+        });
+        out.push(CodeActionOrCommand::CodeAction(to_lsp(
+            snap, uri, &analysis, a, lazy,
+        )));
+    }
     Some(out)
+}
+
+/// The document an action offered earlier is about (from its `data`).
+pub fn resolve_uri(action: &CodeAction) -> Option<Uri> {
+    action.data.as_ref()?["uri"].as_str()?.parse().ok()
 }
 
 /// Fills in the edit of an action offered earlier, if its document is still at the version
 /// it was offered on.
-pub fn resolve(state: &State, mut action: CodeAction) -> CodeAction {
+pub fn resolve(snap: &Snapshot, mut action: CodeAction) -> CodeAction {
     let Some(data) = action.data.clone() else {
         return action;
     };
-    let uri: Option<Uri> = data["uri"].as_str().and_then(|u| u.parse().ok());
+    let uri = resolve_uri(&action);
     let range: Option<tower_lsp_server::ls_types::Range> =
         serde_json::from_value(data["range"].clone()).ok();
     let (Some(uri), Some(range)) = (uri, range) else {
         return action;
     };
-    let Some(open) = state.documents.get(&uri) else {
-        return action;
-    };
-    if data["version"].as_i64() != Some(i64::from(open.version)) {
+    if data["version"].as_i64() != Some(i64::from(snap.version)) {
         return action;
     }
-    let text = open.doc.text();
-    let analysis = open.analyze(&text);
-    let bytes = byte_range(state, open, range);
-    if let Some(found) = actions::actions(&text, &analysis, open.profile.template(), bytes)
+    let text = snap.doc.text();
+    let analysis = snap.analysis();
+    let bytes = byte_range(snap, range);
+    if let Some(found) = actions::actions(&text, &analysis, snap.profile.template(), bytes)
         .into_iter()
         .find(|a| a.title == action.title)
     {
-        action.edit = Some(workspace_edit(state, open, &uri, &found));
+        action.edit = Some(workspace_edit(snap, &uri, &found));
     }
     action
 }

@@ -2,41 +2,45 @@
 //! to a byte offset, asks the analysis, and converts the answer back.
 
 use tower_lsp_server::ls_types::{
-    CodeLens, CodeLensParams, Command, CompletionItem, CompletionItemKind, CompletionParams,
-    CompletionResponse, CompletionTextEdit, DocumentSymbol, DocumentSymbolParams,
-    DocumentSymbolResponse, Documentation, FoldingRange, FoldingRangeKind, FoldingRangeParams,
-    Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel, InlayHintParams,
-    InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind, TextEdit, Uri,
+    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse,
+    CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, Documentation, FoldingRange,
+    FoldingRangeKind, Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel,
+    InlayHintParams, InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind,
+    TextEdit,
 };
 
-use crate::{OpenDocument, State, from_proto, to_proto};
+use crate::snapshot::Snapshot;
+use crate::{from_proto, to_proto};
 use reframe_core::analysis::Analysis;
 use reframe_core::analysis::completion::{CompletionKind, complete};
 use reframe_core::analysis::hover::hover as hover_at;
 use reframe_core::analysis::outline::{self, Symbol};
 use reframe_core::analysis::{questions, readiness};
 
-fn document<'s>(
-    state: &'s State,
-    uri: &Uri,
-) -> Option<(&'s OpenDocument, String, std::sync::Arc<Analysis>)> {
-    let open = state.documents.get(uri)?;
-    let text = open.doc.text();
-    let analysis = open.analyze(&text);
-    Some((open, text, analysis))
+/// The snapshot's text and analysis; `None` once the request was cancelled.
+fn document(snap: &Snapshot) -> Option<(&Snapshot, String, std::sync::Arc<Analysis>)> {
+    if snap.cancelled() {
+        return None;
+    }
+    let text = snap.doc.text();
+    let analysis = snap.analysis();
+    if snap.cancelled() {
+        return None;
+    }
+    Some((snap, text, analysis))
 }
 
-pub fn completion(state: &State, params: &CompletionParams) -> Option<CompletionResponse> {
+pub fn completion(snap: &Snapshot, params: &CompletionParams) -> Option<CompletionResponse> {
     let position = &params.text_document_position;
-    let (open, text, analysis) = document(state, &position.text_document.uri)?;
+    let (open, text, analysis) = document(snap)?;
     let (offset, _) = open
         .doc
-        .position_to_byte_clamped(from_proto::position(position.position), state.encoding);
+        .position_to_byte_clamped(from_proto::position(position.position), open.encoding);
     let items: Vec<CompletionItem> = complete(&text, &analysis, open.profile.template(), offset)
         .into_iter()
         .map(|c| {
-            let range = to_proto::range(&open.doc, c.replace.clone(), state.encoding);
-            let (new_text, format) = match (&c.snippet, state.client.snippets) {
+            let range = to_proto::range(&open.doc, c.replace.clone(), open.encoding);
+            let (new_text, format) = match (&c.snippet, open.client.snippets) {
                 (Some(snippet), true) => (snippet.clone(), InsertTextFormat::SNIPPET),
                 _ => (c.text.clone(), InsertTextFormat::PLAIN_TEXT),
             };
@@ -63,23 +67,23 @@ pub fn completion(state: &State, params: &CompletionParams) -> Option<Completion
     Some(CompletionResponse::Array(items))
 }
 
-pub fn hover(state: &State, params: &HoverParams) -> Option<Hover> {
+pub fn hover(snap: &Snapshot, params: &HoverParams) -> Option<Hover> {
     let position = &params.text_document_position_params;
-    let (open, text, analysis) = document(state, &position.text_document.uri)?;
+    let (open, text, analysis) = document(snap)?;
     let (offset, _) = open
         .doc
-        .position_to_byte_clamped(from_proto::position(position.position), state.encoding);
+        .position_to_byte_clamped(from_proto::position(position.position), open.encoding);
     let (range, markdown) = hover_at(&text, &analysis, open.profile.template(), offset)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: markdown,
         }),
-        range: Some(to_proto::range(&open.doc, range, state.encoding)),
+        range: Some(to_proto::range(&open.doc, range, open.encoding)),
     })
 }
 
-fn symbol(open: &OpenDocument, state: &State, s: &Symbol) -> DocumentSymbol {
+fn symbol(open: &Snapshot, s: &Symbol) -> DocumentSymbol {
     #[allow(deprecated)] // `deprecated` is a required field of the struct
     DocumentSymbol {
         name: s.name.clone(),
@@ -92,36 +96,33 @@ fn symbol(open: &OpenDocument, state: &State, s: &Symbol) -> DocumentSymbol {
         },
         tags: None,
         deprecated: None,
-        range: to_proto::range(&open.doc, s.range.clone(), state.encoding),
-        selection_range: to_proto::range(&open.doc, s.selection.clone(), state.encoding),
+        range: to_proto::range(&open.doc, s.range.clone(), open.encoding),
+        selection_range: to_proto::range(&open.doc, s.selection.clone(), open.encoding),
         children: (!s.children.is_empty())
-            .then(|| s.children.iter().map(|c| symbol(open, state, c)).collect()),
+            .then(|| s.children.iter().map(|c| symbol(open, c)).collect()),
     }
 }
 
-pub fn document_symbols(
-    state: &State,
-    params: &DocumentSymbolParams,
-) -> Option<DocumentSymbolResponse> {
-    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+pub fn document_symbols(snap: &Snapshot) -> Option<DocumentSymbolResponse> {
+    let (open, text, analysis) = document(snap)?;
     let mut symbols = outline::outline(&analysis, open.profile.template());
     if let Some(r) = readiness::readiness(&text, &analysis, open.profile.template()) {
         readiness::decorate_outline(&mut symbols, &analysis, &r);
     }
     Some(DocumentSymbolResponse::Nested(
-        symbols.iter().map(|s| symbol(open, state, s)).collect(),
+        symbols.iter().map(|s| symbol(open, s)).collect(),
     ))
 }
 
-pub fn folding_ranges(state: &State, params: &FoldingRangeParams) -> Option<Vec<FoldingRange>> {
-    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+pub fn folding_ranges(snap: &Snapshot) -> Option<Vec<FoldingRange>> {
+    let (open, text, analysis) = document(snap)?;
     let front_matter = analysis.model.front_matter.as_ref().map(|f| f.range.start);
     Some(
         outline::folding(&analysis, &text)
             .into_iter()
             .map(|r| {
-                let start = open.doc.byte_to_position(r.start, state.encoding);
-                let end = open.doc.byte_to_position(r.end, state.encoding);
+                let start = open.doc.byte_to_position(r.start, open.encoding);
+                let end = open.doc.byte_to_position(r.end, open.encoding);
                 FoldingRange {
                     start_line: start.line,
                     start_character: None,
@@ -135,22 +136,22 @@ pub fn folding_ranges(state: &State, params: &FoldingRangeParams) -> Option<Vec<
     )
 }
 
-pub fn inlay_hints(state: &State, params: &InlayHintParams) -> Option<Vec<InlayHint>> {
-    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+pub fn inlay_hints(snap: &Snapshot, params: &InlayHintParams) -> Option<Vec<InlayHint>> {
+    let (open, text, analysis) = document(snap)?;
     if !analysis.is_writeup {
         return Some(Vec::new());
     }
     // Without code lenses, the follow-up questions come as hints (after the progress).
-    let questions = if state.client.code_lens {
+    let questions = if open.client.code_lens {
         Vec::new()
     } else {
-        question_hints(open, state, &text, &analysis)
+        question_hints(open, &text, &analysis)
     };
     let hints = outline::progress(&analysis, open.profile.template())
         .into_iter()
         .filter_map(|p| {
             let heading = analysis.model.headings.get(p.heading)?;
-            let position = open.doc.byte_to_position(heading.range.end, state.encoding);
+            let position = open.doc.byte_to_position(heading.range.end, open.encoding);
             Some(InlayHint {
                 position: to_proto::position(position),
                 label: InlayHintLabel::String(p.summary()),
@@ -176,12 +177,12 @@ const MAX_LENSES: usize = 4;
 
 /// Code lenses: the follow-up questions above the headings of the sections that ask for
 /// decisions or list the interviewer's questions (plain titles, no command to run).
-pub fn code_lenses(state: &State, params: &CodeLensParams) -> Option<Vec<CodeLens>> {
-    let (open, text, analysis) = document(state, &params.text_document.uri)?;
+pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
+    let (open, text, analysis) = document(snap)?;
     let asked = questions::questions(&text, &analysis, open.profile.template());
     let mut lenses = Vec::new();
     for (heading, here) in questions::placed(&asked, &analysis) {
-        let range = to_proto::range(&open.doc, heading, state.encoding);
+        let range = to_proto::range(&open.doc, heading, open.encoding);
         let mut titles: Vec<String> = here
             .iter()
             .take(MAX_LENSES)
@@ -208,12 +209,7 @@ pub fn code_lenses(state: &State, params: &CodeLensParams) -> Option<Vec<CodeLen
 
 /// For clients without code lenses: one inlay hint per heading with questions, naming the
 /// first and listing all in its tooltip.
-fn question_hints(
-    open: &OpenDocument,
-    state: &State,
-    text: &str,
-    analysis: &Analysis,
-) -> Vec<InlayHint> {
+fn question_hints(open: &Snapshot, text: &str, analysis: &Analysis) -> Vec<InlayHint> {
     let asked = questions::questions(text, analysis, open.profile.template());
     questions::placed(&asked, analysis)
         .into_iter()
@@ -224,7 +220,7 @@ fn question_hints(
                 n => format!(" (+{} more)", n - 1),
             };
             let list: Vec<String> = here.iter().map(|q| format!("- {}", q.text)).collect();
-            let position = open.doc.byte_to_position(heading.end, state.encoding);
+            let position = open.doc.byte_to_position(heading.end, open.encoding);
             Some(InlayHint {
                 position: to_proto::position(position),
                 label: InlayHintLabel::String(format!("Q: {}{more}", first.text)),

@@ -3,62 +3,75 @@
 //!
 //! Ordering: tower-lsp-server polls notification handlers concurrently, so every handler
 //! changes the shared state synchronously, before its first `.await`, under a plain mutex
-//! that is never held across an await. Analysis and publishing happen on one worker task,
-//! fed with the URIs of changed documents: a burst of edits coalesces into one analysis of
-//! the newest version, and diagnostics for a version that was superseded while being
-//! computed are dropped, so the client never sees a stale version and versions published for
-//! a document never go backwards.
+//! that is never held across an await. Nothing is analysed under that lock: requests take
+//! a [`snapshot::Snapshot`] of their document under it and do their work on a blocking
+//! worker thread; publishing runs one job per document at a time on worker threads too, fed
+//! with the URIs of changed documents. A burst of edits coalesces into one analysis of the
+//! newest version, and diagnostics for a version that was superseded while being computed
+//! are dropped, so the client never sees a stale version and versions published for a
+//! document never go backwards.
 
 mod actions;
 mod features;
 pub mod from_proto;
 pub mod guard;
 mod memory;
+mod pool;
 mod publish;
 mod settings;
+mod snapshot;
 pub mod to_proto;
 pub mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions,
     CompletionParams, CompletionResponse, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
-    FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
-    InlayHintParams, MessageType, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
+    Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, InlayHint, InlayHintParams, MessageType, OneOf, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use reframe_core::document::{Document, PositionEncoding};
+use snapshot::{Cancel, Snapshot};
+
+/// How long a document's configuration is trusted between edits: a `didChange` checks the
+/// configuration files on disk only when this long has passed since the last check, and
+/// otherwise leaves the check to a timer that runs this long after it.
+const CONFIG_RECHECK: Duration = Duration::from_millis(250);
+
+/// How many requests and notifications tower-lsp-server works on at once. Its default, 4,
+/// would let four slow requests hold up every later message, edits included.
+const CONCURRENCY: usize = 64;
 
 /// An open document, the version the client gave it, and its configuration.
 struct OpenDocument {
-    doc: Document,
+    /// Shared with the snapshots taken of it; an edit while one is in use copies it first.
+    doc: Arc<Document>,
     version: i32,
     profile: settings::Profile,
     /// The analysis kept up to date across edits, and the diagnostics' JSON.
-    analysis: Mutex<publish::DocumentAnalysis>,
-}
-
-impl OpenDocument {
-    /// The analysis of the document with its own configuration, kept up to date across
-    /// edits (the caller's copy of the text is not needed).
-    fn analyze(&self, _text: &str) -> Arc<reframe_core::analysis::Analysis> {
-        self.analysis()
-    }
+    analysis: Arc<Mutex<publish::DocumentAnalysis>>,
+    /// When the configuration files were last checked for this document.
+    config_checked: Instant,
+    /// Whether the document was over [`snapshot::FULL_ANALYSIS_LIMIT`] when last seen.
+    limited: bool,
 }
 
 /// What the client said it can do (from `initialize`).
 #[derive(Clone, Copy, Debug, Default)]
-struct ClientSupport {
+pub(crate) struct ClientSupport {
     /// `codeAction/resolve` can fill in `edit` later.
     resolve_code_action_edits: bool,
     /// `WorkspaceEdit.documentChanges` (versioned edits) is understood.
@@ -78,13 +91,38 @@ struct State {
     documents: HashMap<Uri, OpenDocument>,
     /// Configuration: client settings and the configuration files, per document.
     settings: settings::Settings,
+    /// Documents edited since their configuration was last checked, for the timer.
+    config_unchecked: HashSet<Uri>,
+}
+
+impl State {
+    /// A snapshot of the open document at `uri`.
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let open = self.documents.get(uri)?;
+        Some(Snapshot {
+            doc: Arc::clone(&open.doc),
+            version: open.version,
+            profile: open.profile.clone(),
+            analysis: Arc::clone(&open.analysis),
+            encoding: self.encoding,
+            client: self.client,
+            cancel: Cancel::default(),
+        })
+    }
 }
 
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     queue: mpsc::UnboundedSender<Uri>,
+    /// Wakes the configuration timer.
+    recheck: Arc<Notify>,
+    /// The threads requests run on.
+    workers: pool::Pool,
 }
+
+/// How many threads answer requests (publishing has threads of its own).
+const REQUEST_THREADS: usize = 4;
 
 /// Locks the state; a handler that panicked while holding the lock leaves it usable.
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -100,18 +138,28 @@ impl Backend {
             client: ClientSupport::default(),
             documents: HashMap::new(),
             settings: settings::Settings::default(),
+            config_unchecked: HashSet::new(),
         }));
         let (queue, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(publish_worker(
+        tokio::spawn(publish::worker(
             client.clone(),
             output,
             Arc::clone(&state),
             receiver,
         ));
+        let recheck = Arc::new(Notify::new());
+        tokio::spawn(configuration_timer(
+            client.clone(),
+            Arc::clone(&state),
+            queue.downgrade(),
+            Arc::clone(&recheck),
+        ));
         Backend {
             client,
             state,
             queue,
+            recheck,
+            workers: pool::Pool::new("reframe-request", REQUEST_THREADS),
         }
     }
 
@@ -119,130 +167,62 @@ impl Backend {
         // The worker lives as long as the service; if it is gone we are shutting down.
         let _ = self.queue.send(uri);
     }
+
+    /// Runs `work` on a snapshot of the document at `uri`, on a worker thread;
+    /// `None` when the document is not open. Dropping the returned future (tower-lsp-server
+    /// does on `$/cancelRequest`) raises the snapshot's cancel flag.
+    async fn run<T, F>(&self, uri: &Uri, work: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot) -> Option<T> + Send + 'static,
+    {
+        let snapshot = lock(&self.state).snapshot(uri)?;
+        let _cancel = snapshot.cancel.on_drop();
+        match self.workers.run(move || work(&snapshot)).await {
+            Ok(answer) => answer,
+            // Panics go on to `guard::Guard`, which answers with an internal error.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
 }
 
-/// Analyses queued documents one at a time and publishes their diagnostics.
-async fn publish_worker(
+/// Checks the configuration of the documents edited since their last check, once
+/// [`CONFIG_RECHECK`] has passed, and re-analyses those whose configuration changed.
+async fn configuration_timer(
     client: Client,
-    output: publish::Output,
     state: Arc<Mutex<State>>,
-    mut receiver: mpsc::UnboundedReceiver<Uri>,
+    queue: mpsc::WeakUnboundedSender<Uri>,
+    wake: Arc<Notify>,
 ) {
-    // Documents with diagnostics on the client, to clear when they close.
-    let mut published: HashSet<Uri> = HashSet::new();
-    // Section progress last shown per document, to refresh inlay hints when it changes.
-    let mut progress: HashMap<Uri, Vec<String>> = HashMap::new();
-    // What each document's last publish was made from: a URI queued again for a change
-    // that publish already covered is not analysed or published again.
-    let mut sent: HashMap<Uri, publish::Made> = HashMap::new();
-    while let Some(first) = receiver.recv().await {
-        let mut pending = vec![first];
-        while let Ok(more) = receiver.try_recv() {
-            pending.push(more);
-        }
-        let mut seen = HashSet::new();
-        pending.retain(|uri| seen.insert(uri.clone()));
-        let mut closed = false;
-        for uri in pending {
-            // A panic in the analysis costs this version its diagnostics, not the worker.
-            let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                diagnostics_for(&state, &uri, sent.get(&uri))
-            }));
-            let Ok(computed) = computed else {
-                let text = format!("internal error analysing {}: no diagnostics", uri.as_str());
-                eprintln!("reframe: {text}");
-                client.log_message(MessageType::ERROR, text).await;
-                continue;
-            };
-            let (version, message, published_progress, made) = match computed {
-                Publish::Closed => {
-                    // Closed: clear what the client shows for it.
-                    closed = true;
-                    progress.remove(&uri);
-                    sent.remove(&uri);
-                    if published.remove(&uri) {
-                        output.send_message(publish::clear_message(&uri));
+    loop {
+        wake.notified().await;
+        tokio::time::sleep(CONFIG_RECHECK).await;
+        let mut notices = Vec::new();
+        let changed = {
+            let mut state = lock(&state);
+            let unchecked: Vec<Uri> = state.config_unchecked.drain().collect();
+            let mut changed = Vec::new();
+            for uri in unchecked {
+                let profile = state.settings.profile_for(&uri, &mut notices);
+                if let Some(open) = state.documents.get_mut(&uri) {
+                    open.config_checked = Instant::now();
+                    if settings::update_profile(&mut open.profile, profile) {
+                        changed.push(uri);
                     }
-                    continue;
                 }
-                Publish::Unchanged => continue,
-                Publish::Message {
-                    version,
-                    message,
-                    progress,
-                    made,
-                } => (version, message, progress, made),
-            };
-            // Drop the result if a newer version arrived meanwhile: it is queued already.
-            let current = lock(&state).documents.get(&uri).map(|d| d.version);
-            if current != Some(version) {
-                continue;
             }
-            published.insert(uri.clone());
-            sent.insert(uri.clone(), made);
-            let refresh = published_progress
-                .as_ref()
-                .is_some_and(|p| progress.get(&uri) != Some(p));
-            if let Some(published_progress) = published_progress {
-                progress.insert(uri.clone(), published_progress);
-            }
-            // Sent as built: serialised once, straight to the output.
-            output.send_message(message);
-            if refresh {
-                // The client re-asks for hints. Its answer is not waited for here: a client
-                // that never answers must not stall diagnostics.
-                let client = client.clone();
-                tokio::spawn(async move {
-                    let _ = client.inlay_hint_refresh().await;
-                });
+            changed
+        };
+        // Weak: the queue closes when the service goes, which ends the publish worker.
+        let Some(sender) = queue.upgrade() else {
+            return;
+        };
+        for uri in changed {
+            if sender.send(uri).is_err() {
+                return;
             }
         }
-        if closed {
-            // The closed documents' trees were freed: give the memory back.
-            memory::release();
-        }
-    }
-}
-
-/// What to publish for a queued document.
-enum Publish {
-    /// The document is closed.
-    Closed,
-    /// The last publish was made from this very text, version and configuration.
-    Unchanged,
-    /// The diagnostics of the current version, with the section progress summaries when
-    /// the client can be asked to refresh inlay hints.
-    Message {
-        version: i32,
-        message: publish::Message,
-        progress: Option<Vec<String>>,
-        made: publish::Made,
-    },
-}
-
-/// The diagnostics message of a document's current version, unless `last` says it was
-/// published already.
-fn diagnostics_for(state: &Mutex<State>, uri: &Uri, last: Option<&publish::Made>) -> Publish {
-    let state = lock(state);
-    let Some(open) = state.documents.get(uri) else {
-        return Publish::Closed;
-    };
-    let made = open.made();
-    if last == Some(&made) {
-        return Publish::Unchanged;
-    }
-    let (message, _) = open.publish_message(uri, state.encoding);
-    let progress = state.client.inlay_hint_refresh.then(|| {
-        open.progress()
-            .iter()
-            .map(|p| format!("{}:{}", p.heading, p.summary()))
-            .collect()
-    });
-    Publish::Message {
-        version: open.version,
-        message,
-        progress,
-        made,
+        settings::send(&client, notices).await;
     }
 }
 
@@ -301,6 +281,8 @@ impl LanguageServer for Backend {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        // A save is when configuration files are checked again.
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..Default::default()
                     },
                 )),
@@ -382,57 +364,98 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let state = lock(&self.state);
-        Ok(actions::code_actions(&state, &params))
+        let uri = params.text_document.uri.clone();
+        Ok(self
+            .run(&uri, move |snapshot| {
+                actions::code_actions(snapshot, &params)
+            })
+            .await)
     }
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
-        let state = lock(&self.state);
-        Ok(actions::resolve(&state, action))
+        let Some(uri) = actions::resolve_uri(&action) else {
+            return Ok(action);
+        };
+        let fallback = action.clone();
+        let resolved = self
+            .run(&uri, move |snapshot| {
+                Some(actions::resolve(snapshot, action))
+            })
+            .await;
+        Ok(resolved.unwrap_or(fallback))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        Ok(features::completion(&lock(&self.state), &params))
+        let uri = params.text_document_position.text_document.uri.clone();
+        Ok(self
+            .run(&uri, move |snapshot| {
+                features::completion(snapshot, &params)
+            })
+            .await)
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(features::hover(&lock(&self.state), &params))
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        Ok(self
+            .run(&uri, move |snapshot| features::hover(snapshot, &params))
+            .await)
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(features::document_symbols(&lock(&self.state), &params))
+        let uri = params.text_document.uri;
+        Ok(self.run(&uri, features::document_symbols).await)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        Ok(features::folding_ranges(&lock(&self.state), &params))
+        let uri = params.text_document.uri;
+        Ok(self.run(&uri, features::folding_ranges).await)
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        Ok(features::inlay_hints(&lock(&self.state), &params))
+        let uri = params.text_document.uri.clone();
+        Ok(self
+            .run(&uri, move |snapshot| {
+                features::inlay_hints(snapshot, &params)
+            })
+            .await)
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(features::code_lenses(&lock(&self.state), &params))
+        let uri = params.text_document.uri;
+        Ok(self.run(&uri, features::code_lenses).await)
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
         let mut notices = Vec::new();
+        // Built before the lock is taken: a large text costs a copy into the rope.
+        let doc = Arc::new(Document::new(&item.text));
+        let limited = doc.len_bytes() > snapshot::FULL_ANALYSIS_LIMIT;
         {
             let mut state = lock(&self.state);
+            // Opening (or focusing, for clients that reopen) checks the configuration.
             let profile = state.settings.profile_for(&item.uri, &mut notices);
             state.documents.insert(
                 item.uri.clone(),
                 OpenDocument {
-                    doc: Document::new(&item.text),
+                    doc,
                     version: item.version,
                     profile,
-                    analysis: publish::new_state(),
+                    analysis: Arc::new(publish::new_state()),
+                    config_checked: Instant::now(),
+                    limited,
                 },
             );
+        }
+        if limited {
+            notices.push(settings::limited_notice(&item.uri));
         }
         self.schedule(item.uri);
         settings::send(&self.client, notices).await;
@@ -440,21 +463,36 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
+        let version = params.text_document.version;
         let mut problems = Vec::new();
         let mut notices = Vec::new();
+        let mut wake_timer = false;
         let known = {
-            let mut state = lock(&self.state);
+            let mut guard = lock(&self.state);
+            let state = &mut *guard;
             let encoding = state.encoding;
-            // A configuration edited on disk takes effect here without a file watcher.
-            let profile = state.settings.profile_for(&uri, &mut notices);
             match state.documents.get_mut(&uri) {
                 Some(open) => {
+                    let doc = Arc::make_mut(&mut open.doc);
                     for change in &params.content_changes {
                         let range = change.range.map(from_proto::range);
-                        problems.extend(open.doc.apply_change(range, &change.text, encoding));
+                        problems.extend(doc.apply_change(range, &change.text, encoding));
                     }
-                    open.version = params.text_document.version;
-                    open.profile = profile;
+                    open.version = version;
+                    let limited = doc.len_bytes() > snapshot::FULL_ANALYSIS_LIMIT;
+                    if limited && !open.limited {
+                        notices.push(settings::limited_notice(&uri));
+                    }
+                    open.limited = limited;
+                    // A configuration edited on disk takes effect without a file watcher:
+                    // checked now when the last check is old enough, else by the timer.
+                    if open.config_checked.elapsed() >= CONFIG_RECHECK {
+                        open.config_checked = Instant::now();
+                        let profile = state.settings.profile_for(&uri, &mut notices);
+                        settings::update_profile(&mut open.profile, profile);
+                    } else {
+                        wake_timer = state.config_unchecked.insert(uri.clone());
+                    }
                     true
                 }
                 None => false,
@@ -469,6 +507,9 @@ impl LanguageServer for Backend {
                 .await;
             return;
         }
+        if wake_timer {
+            self.recheck.notify_one();
+        }
         self.schedule(uri.clone());
         settings::send(&self.client, notices).await;
         for problem in problems {
@@ -481,9 +522,21 @@ impl LanguageServer for Backend {
         }
     }
 
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {
+        // A save may be of a configuration or a template open in the editor: every open
+        // document's configuration is checked again.
+        let (uris, notices) = settings::refresh_open_documents(&mut lock(&self.state));
+        uris.into_iter().for_each(|uri| self.schedule(uri));
+        settings::send(&self.client, notices).await;
+    }
+
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let was_open = lock(&self.state).documents.remove(&uri).is_some();
+        let was_open = {
+            let mut state = lock(&self.state);
+            state.config_unchecked.remove(&uri);
+            state.documents.remove(&uri).is_some()
+        };
         if was_open {
             self.schedule(uri);
         }
@@ -524,6 +577,7 @@ const WARM_UP_TEXT: &str = include_str!("../../../examples/ci-migration.md");
 /// that no message and no panic in a handler stops the server. The output goes through
 /// [`publish::Output`], which the publish worker writes diagnostics to directly.
 pub async fn run_stdio() -> bool {
+    memory::single_arena();
     let stdin = transport::Input::new(tokio::io::stdin());
     let (output, writer) = publish::Output::start(std::io::stdout());
     let stdout = output.clone();
@@ -531,7 +585,10 @@ pub async fn run_stdio() -> bool {
     let client = service.inner().client.clone();
     let service = guard::Guard::new(service, client);
     let shut_down = service.shutdown_flag();
-    Server::new(stdin, stdout, socket).serve(service).await;
+    Server::new(stdin, stdout, socket)
+        .concurrency_level(CONCURRENCY)
+        .serve(service)
+        .await;
     // Everything sent before the end is written before the process exits: the writer
     // ends when the worker, the last holder of the output, is gone with the service.
     let wait = tokio::task::spawn_blocking(move || writer.join());

@@ -13,16 +13,19 @@
 //! costs more than the analysis. Messages are written whole and in the order they are
 //! sent, so a publish never interleaves with another message.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write as _};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context as TaskContext, Poll};
 
 use tokio::io::AsyncWrite;
-use tower_lsp_server::ls_types::Uri;
+use tokio::sync::mpsc;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, Uri};
 
-use crate::{OpenDocument, to_proto};
+use crate::snapshot::Snapshot;
+use crate::{State, memory, to_proto};
 use reframe_core::analysis::{Analysis, AnalysisCache, Finding, FindingGroup};
 use reframe_core::config::Resolved;
 use reframe_core::document::{Document, PositionEncoding};
@@ -146,7 +149,7 @@ impl PartialEq for Made {
     }
 }
 
-impl OpenDocument {
+impl Snapshot {
     /// What a publish of the document as it is now would be made from.
     pub(super) fn made(&self) -> Made {
         Made {
@@ -191,7 +194,7 @@ impl OpenDocument {
         self.analysed().cache.progress(self.profile.template())
     }
 
-    /// The whole analysis of the current text (for editor requests).
+    /// The whole analysis of the snapshot's text (for editor requests).
     pub(super) fn analysis(&self) -> Arc<Analysis> {
         let mut state = self.analysed();
         if let Some(analysis) = &state.assembled {
@@ -202,13 +205,10 @@ impl OpenDocument {
         analysis
     }
 
-    /// The `textDocument/publishDiagnostics` notification for the current text, and the
+    /// The `textDocument/publishDiagnostics` notification for the snapshot's text, and the
     /// number of diagnostics in it.
-    pub(super) fn publish_message(
-        &self,
-        uri: &Uri,
-        encoding: PositionEncoding,
-    ) -> (Message, usize) {
+    pub(super) fn publish_message(&self, uri: &Uri) -> (Message, usize) {
+        let encoding = self.encoding;
         let mut guard = self.analysed();
         let state = &mut *guard;
         if state.encoding != Some(encoding) {
@@ -237,6 +237,204 @@ impl OpenDocument {
     }
 }
 
+/// What a publish job found for one document.
+enum Publish {
+    /// The document is closed.
+    Closed,
+    /// The diagnostics of the snapshot's version, with the section progress summaries
+    /// when the client can be asked to refresh inlay hints.
+    Message {
+        version: i32,
+        message: Message,
+        progress: Option<Vec<String>>,
+        made: Made,
+    },
+    /// The analysis panicked: no diagnostics for this version.
+    Failed,
+}
+
+/// How many threads publish jobs run on.
+const PUBLISH_THREADS: usize = 2;
+
+/// Publishes the diagnostics of the documents whose URIs arrive on `receiver`: at most one
+/// job per document at a time, each analysing a snapshot on a worker thread, so
+/// that a large document never holds up the diagnostics of another. A URI that arrives
+/// while its document's job runs marks it to run once more when it ends (a burst of edits
+/// costs one more analysis, of the newest version). A result whose version was superseded
+/// meanwhile is dropped; results are sent from this task only, in order.
+pub(super) async fn worker(
+    client: Client,
+    output: Output,
+    state: Arc<Mutex<State>>,
+    mut receiver: mpsc::UnboundedReceiver<Uri>,
+) {
+    let mut worker = Worker {
+        client,
+        output,
+        state,
+        published: HashSet::new(),
+        progress: HashMap::new(),
+        sent: HashMap::new(),
+        jobs: HashMap::new(),
+        releasing: Arc::default(),
+        threads: Arc::new(crate::pool::Pool::new("reframe-publish", PUBLISH_THREADS)),
+    };
+    let (done, mut finished) = mpsc::unbounded_channel::<(Uri, Publish)>();
+    loop {
+        tokio::select! {
+            queued = receiver.recv() => match queued {
+                Some(uri) => worker.queued(uri, &done),
+                // The service is gone: the server is exiting, and nobody waits for the
+                // jobs still running.
+                None => return,
+            },
+            Some((uri, outcome)) = finished.recv() => {
+                let again = worker.jobs.remove(&uri).unwrap_or(false);
+                worker.handle(&uri, outcome);
+                if again {
+                    worker.queued(uri, &done);
+                }
+            }
+        }
+    }
+}
+
+/// The publish worker's state.
+struct Worker {
+    client: Client,
+    output: Output,
+    state: Arc<Mutex<State>>,
+    /// Documents with diagnostics on the client, to clear when they close.
+    published: HashSet<Uri>,
+    /// Section progress last shown per document, to refresh inlay hints when it changes.
+    progress: HashMap<Uri, Vec<String>>,
+    /// What each document's last publish was made from: a URI queued again for a change
+    /// that publish already covered is not analysed or published again.
+    sent: HashMap<Uri, Made>,
+    /// Documents with a job running, and whether another change arrived meanwhile.
+    jobs: HashMap<Uri, bool>,
+    /// The threads publish jobs run on: a burst of opens uses these few, not one each.
+    threads: Arc<crate::pool::Pool>,
+    /// A memory release is running (one at a time, off the async thread).
+    releasing: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Worker {
+    /// A document changed (or closed): starts its job, or marks the running one to run
+    /// again.
+    fn queued(&mut self, uri: Uri, done: &mpsc::UnboundedSender<(Uri, Publish)>) {
+        if let Some(again) = self.jobs.get_mut(&uri) {
+            *again = true;
+            return;
+        }
+        let Some(snapshot) = crate::lock(&self.state).snapshot(&uri) else {
+            self.handle(&uri, Publish::Closed);
+            return;
+        };
+        let made = snapshot.made();
+        if self.sent.get(&uri) == Some(&made) {
+            return;
+        }
+        self.jobs.insert(uri.clone(), false);
+        let done = done.clone();
+        let refresh = snapshot.client.inlay_hint_refresh;
+        let job_uri = uri.clone();
+        let threads = Arc::clone(&self.threads);
+        tokio::spawn(async move {
+            let job = threads.run(move || compute(&job_uri, &snapshot, made, refresh));
+            // A panic in the analysis costs this version its diagnostics, not the worker.
+            let outcome = job.await.unwrap_or(Publish::Failed);
+            let _ = done.send((uri, outcome));
+        });
+    }
+
+    /// A closed document's trees were freed: gives the memory back, on a worker thread (a
+    /// burst of closes costs one release or two).
+    fn release_memory(&self) {
+        use std::sync::atomic::Ordering;
+        if self.releasing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let releasing = Arc::clone(&self.releasing);
+        drop(tokio::task::spawn_blocking(move || {
+            releasing.store(false, Ordering::Release);
+            memory::release();
+        }));
+    }
+
+    /// Acts on what a job found (or on a closed document).
+    fn handle(&mut self, uri: &Uri, outcome: Publish) {
+        let (version, message, published_progress, made) = match outcome {
+            Publish::Closed => {
+                // Closed: clear what the client shows for it.
+                self.progress.remove(uri);
+                self.sent.remove(uri);
+                if self.published.remove(uri) {
+                    self.output.send_message(clear_message(uri));
+                }
+                self.release_memory();
+                return;
+            }
+            Publish::Failed => {
+                let text = format!("internal error analysing {}: no diagnostics", uri.as_str());
+                eprintln!("reframe: {text}");
+                let client = self.client.clone();
+                tokio::spawn(async move { client.log_message(MessageType::ERROR, text).await });
+                return;
+            }
+            Publish::Message {
+                version,
+                message,
+                progress,
+                made,
+            } => (version, message, progress, made),
+        };
+        // Dropped if a newer version arrived meanwhile: it is queued already.
+        let current = crate::lock(&self.state)
+            .documents
+            .get(uri)
+            .map(|d| d.version);
+        if current != Some(version) {
+            return;
+        }
+        self.published.insert(uri.clone());
+        self.sent.insert(uri.clone(), made);
+        let refresh = published_progress
+            .as_ref()
+            .is_some_and(|p| self.progress.get(uri) != Some(p));
+        if let Some(published_progress) = published_progress {
+            self.progress.insert(uri.clone(), published_progress);
+        }
+        // Sent as built: serialised once, straight to the output.
+        self.output.send_message(message);
+        if refresh {
+            // The client re-asks for hints. Its answer is not waited for here: a client
+            // that never answers must not stall diagnostics.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.inlay_hint_refresh().await;
+            });
+        }
+    }
+}
+
+/// The diagnostics message of a snapshot (on a worker thread).
+fn compute(uri: &Uri, snapshot: &Snapshot, made: Made, refresh: bool) -> Publish {
+    let (message, _) = snapshot.publish_message(uri);
+    let progress = refresh.then(|| {
+        snapshot
+            .progress()
+            .iter()
+            .map(|p| format!("{}:{}", p.heading, p.summary()))
+            .collect()
+    });
+    Publish::Message {
+        version: snapshot.version,
+        message,
+        progress,
+        made,
+    }
+}
 /// The JSON of a group's diagnostics, lines relative to the chunk's first line.
 fn serialize_group(
     doc: &Document,

@@ -7,10 +7,12 @@
 //!
 //! Configurations are cached by configuration file. A cached one is used again while the
 //! files it was read from (the configuration and its template) keep their modification
-//! time and length; that check runs on every open and change, so an edit on disk takes
-//! effect on the next keystroke even without `workspace/didChangeWatchedFiles`. Clients
-//! that support it get a dynamic registration for `.reframe.toml` and markdown files, and
-//! then the open documents are re-analysed as soon as a file changes.
+//! time and length. That check runs when the files may have changed: on open, on save, on
+//! `workspace/didChangeWatchedFiles`, and while typing at most once per
+//! `CONFIG_RECHECK` (a `didChange` sooner than that leaves the check to a timer), so an
+//! edit on disk takes effect within a fraction of a second even without a file watcher.
+//! Clients that support it get a dynamic registration for `.reframe.toml` and markdown
+//! files, and then the open documents are re-analysed as soon as a file changes.
 //!
 //! A configuration that fails to load is reported once (one `window/showMessage` error,
 //! also logged) per distinct failure; until it is fixed, the documents it covers keep the
@@ -46,6 +48,11 @@ impl Profile {
     /// The analysis context for this document.
     pub fn context(&self) -> Context<'_> {
         self.resolved.context_for(self.path.as_deref())
+    }
+
+    /// Whether `other` is the same configuration for the same path.
+    fn same_as(&self, other: &Profile) -> bool {
+        Arc::ptr_eq(&self.resolved, &other.resolved) && self.path == other.path
     }
 
     /// The template this document is checked against.
@@ -330,17 +337,46 @@ pub fn watch_registration() -> Registration {
     }
 }
 
+/// Takes `new` as the document's profile when it differs from `current` (so that an
+/// unchanged configuration keeps the very profile the analysis cache was made with).
+/// Gives whether it changed.
+pub fn update_profile(current: &mut Profile, new: Profile) -> bool {
+    if current.same_as(&new) {
+        return false;
+    }
+    *current = new;
+    true
+}
+
+/// The message shown when a document is too large for the wording rules.
+pub fn limited_notice(uri: &Uri) -> Notice {
+    Notice {
+        show: true,
+        kind: MessageType::INFO,
+        text: format!(
+            "reframe: {} is larger than {} MB: only the structural rules run on it \
+             (placeholders, fields, sections), not the wording rules",
+            uri.as_str(),
+            crate::snapshot::FULL_ANALYSIS_LIMIT / (1024 * 1024)
+        ),
+    }
+}
+
 /// Resolves the configuration of every open document again (after the settings or a
-/// watched file changed). Gives the documents to re-analyse and the messages to send.
+/// watched file changed, or a save). Gives the documents to re-analyse and the messages to
+/// send.
 pub(super) fn refresh_open_documents(state: &mut State) -> (Vec<Uri>, Vec<Notice>) {
     let mut notices = Vec::new();
     let uris: Vec<Uri> = state.documents.keys().cloned().collect();
+    let now = std::time::Instant::now();
     for uri in &uris {
         let profile = state.settings.profile_for(uri, &mut notices);
         if let Some(open) = state.documents.get_mut(uri) {
-            open.profile = profile;
+            update_profile(&mut open.profile, profile);
+            open.config_checked = now;
         }
     }
+    state.config_unchecked.clear();
     (uris, notices)
 }
 
