@@ -3,7 +3,10 @@
 //! Each `tests/fixtures/NAME.md` has `NAME.expected`: one finding per line,
 //! `LINE:COL code "flagged text": message` (1-based line, column in characters; the
 //! flagged text is the first line of the finding's range). Lines starting with `#` are comments. Fixtures in
-//! `tests/fixtures/custom/` are checked against `tests/fixtures/custom/template.md`.
+//! `tests/fixtures/custom/` are checked against `tests/fixtures/custom/template.md`; those
+//! in `tests/fixtures/formats/` (one per built-in write-up format) against the built-in
+//! template their front matter names, else the one their headings fit best, as
+//! `reframe check` chooses.
 //!
 //! `REFRAME_BLESS=1 cargo test --test fixtures` rewrites the expectation files; read the
 //! diff before committing it.
@@ -44,6 +47,10 @@ fn render(doc: &Document, text: &str, template: &Template) -> String {
 }
 
 fn check_dir(dir: &Path, template: &Template) -> Vec<String> {
+    check_dir_with(dir, |_| template)
+}
+
+fn check_dir_with<'t>(dir: &Path, template_for: impl Fn(&str) -> &'t Template) -> Vec<String> {
     let mut failures = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("fixture dir")
@@ -57,7 +64,7 @@ fn check_dir(dir: &Path, template: &Template) -> Vec<String> {
     for path in files {
         let text = std::fs::read_to_string(&path).expect("read fixture");
         let doc = Document::new(&text);
-        let actual = render(&doc, &text, template);
+        let actual = render(&doc, &text, template_for(&text));
         let expected_path = path.with_extension("expected");
         if std::env::var_os("REFRAME_BLESS").is_some() {
             std::fs::write(&expected_path, &actual).expect("bless");
@@ -87,5 +94,34 @@ fn fixtures_match_their_expected_findings() {
         std::fs::read_to_string(root.join("custom/template.md")).expect("custom template");
     let custom = Template::parse("postmortem", &custom_source);
     failures.extend(check_dir(&root.join("custom"), &custom));
+    failures.extend(check_dir_with(&root.join("formats"), builtin_for));
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The built-in template a format fixture is checked against: the one its front matter
+/// names, else the one its headings fit best (the default on a tie).
+fn builtin_for(text: &str) -> &'static Template {
+    use reframe_core::template_choice::{
+        BUILTIN_TEMPLATES, builtin_template, choose_by_headings, front_matter_template,
+    };
+    if let Some((name, _)) = front_matter_template(text) {
+        return builtin_template(&name).expect("a built-in template");
+    }
+    let candidates: Vec<&Template> = BUILTIN_TEMPLATES
+        .iter()
+        .filter_map(|(name, _)| builtin_template(name))
+        .collect();
+    candidates[choose_by_headings(text, &candidates, 0).0]
+}
+
+#[test]
+fn each_builtin_format_has_a_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    for (name, _) in reframe_core::template_choice::BUILTIN_TEMPLATES {
+        if ["ops-writeup", "promotion-packet"].contains(name) {
+            continue; // fixtures of their own elsewhere (tests/fixtures/, readiness/)
+        }
+        let text = std::fs::read_to_string(root.join(format!("{name}.md"))).expect("fixture");
+        assert_eq!(builtin_for(&text).name, *name);
+    }
 }

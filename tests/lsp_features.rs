@@ -263,7 +263,12 @@ fn outline_hover_folding_and_inlay_hints() {
             "9. Skills Demonstrated"
         ]
     );
-    assert_eq!(symbols[0]["detail"], "readiness 58/100");
+    // The root says the readiness, then which template and why.
+    let root = symbols[0]["detail"].as_str().unwrap_or("");
+    assert!(
+        root.starts_with("readiness 58/100 · ops-writeup template: "),
+        "{root}"
+    );
     assert_eq!(symbols[1]["detail"], "2/3 fields · 1 placeholder");
     assert_eq!(symbols[3]["detail"], "2/3 fields");
     let fields: Vec<&str> = symbols[1]["children"]

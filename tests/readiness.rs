@@ -465,9 +465,22 @@ fn the_outline_root_and_the_title_hover_carry_the_readiness() {
     decorate_outline(&mut symbols, &analysis, &r);
     assert_eq!(symbols.len(), 1);
     assert_eq!(symbols[0].name, "Promotion packet");
+    // The readiness, then the template used and why.
     assert_eq!(
         symbols[0].detail.as_deref(),
-        Some(format!("readiness {}/100", r.score).as_str())
+        Some(
+            format!(
+                "readiness {}/100 · promotion-packet template: {}",
+                r.score,
+                r.template.split_once(": ").map_or("", |(_, why)| why)
+            )
+            .as_str()
+        )
+    );
+    assert!(
+        r.template.starts_with("promotion-packet template: "),
+        "{}",
+        r.template
     );
     let at = text.find("# Promotion packet").unwrap() + 3;
     let (_, markdown) = hover(&text, &analysis, &template, at).unwrap();

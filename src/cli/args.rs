@@ -85,9 +85,11 @@ pub enum Command {
     New {
         /// The file to create (must not exist; missing folders are created).
         file: PathBuf,
-        /// The template to use (default: the one configured for the file's folder, else
-        /// the built-in ops template).
-        #[arg(long, value_name = "PATH")]
+        /// The template to use: a name (`star`, `brag-doc`, `self-review`, `case-study`,
+        /// `promotion-packet`, `ops-writeup`, or a file of the configured `templates`
+        /// folders; `reframe templates` lists them) or a path to a template file (default:
+        /// the one configured for the file's folder, else the built-in ops template).
+        #[arg(long, value_name = "NAME|PATH")]
         template: Option<PathBuf>,
     },
     /// Write a commented `.reframe.toml` (never overwrites one).

@@ -10,6 +10,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use reframe_core::config::FILE_NAME;
+use reframe_core::template_choice;
 use reframe_workspace::{self as workspace, schema};
 
 use crate::cli::args::Cli;
@@ -32,7 +33,8 @@ pub(crate) fn init_text() -> String {
 # template = "templates/ops-writeup.md"
 
 # Folders of templates a write-up can name in its front matter (`template: NAME` picks
-# NAME.md); built-in names: ops-writeup, promotion-packet. `reframe templates` lists them.
+# NAME.md); built-in: ops-writeup, promotion-packet, star, brag-doc, self-review,
+# case-study. `reframe templates` lists them.
 # templates = ["templates/"]
 
 # Globs of documents that are always write-ups, besides front matter and headings.
@@ -137,7 +139,10 @@ pub(crate) fn templates(folder: &Path) -> ExitCode {
         for (name, file) in workspace::known_templates(&resolved) {
             let origin = match file {
                 Some(file) => file.display().to_string(),
-                None => "built in".to_string(),
+                None => match template_choice::builtin_summary(&name) {
+                    Some(summary) => format!("built in: {summary}"),
+                    None => "built in".to_string(),
+                },
             };
             let default = if name == resolved.template.name {
                 " (default here)"

@@ -221,6 +221,9 @@ pub(crate) struct Configs {
     reported: HashSet<Option<PathBuf>>,
     /// Configurations with a front-matter template swapped in, by (file, name).
     named: HashMap<(Option<PathBuf>, String), Arc<Resolved>>,
+    /// The templates a write-up that names none may fit, per configuration file
+    /// ([`workspace::candidate_templates`]; the configured one first).
+    candidates: HashMap<Option<PathBuf>, Vec<Arc<reframe_core::template::Template>>>,
 }
 
 impl Configs {
@@ -232,6 +235,7 @@ impl Configs {
             cache: HashMap::new(),
             reported: HashSet::new(),
             named: HashMap::new(),
+            candidates: HashMap::new(),
         }
     }
 
@@ -265,6 +269,8 @@ impl Configs {
                     }
                 }
             }
+        } else {
+            resolved = self.fitting(file, resolved, &text);
         }
         Some(Read {
             text,
@@ -272,6 +278,35 @@ impl Configs {
             extra,
             stamp,
         })
+    }
+
+    /// `resolved` with the template swapped for the one `text`'s headings fit best, when
+    /// that is not the configured one ([`template_choice::choose_by_headings`]).
+    fn fitting(
+        &mut self,
+        file: Option<PathBuf>,
+        resolved: Arc<Resolved>,
+        text: &str,
+    ) -> Arc<Resolved> {
+        let candidates = self
+            .candidates
+            .entry(file.clone())
+            .or_insert_with(|| workspace::candidate_templates(&resolved));
+        let list: Vec<&reframe_core::template::Template> =
+            candidates.iter().map(|t| t.as_ref()).collect();
+        let (index, _) = template_choice::choose_by_headings(text, &list, 0);
+        let Some(template) = candidates.get(index).filter(|_| index > 0).cloned() else {
+            return resolved;
+        };
+        let key = (file, template.name.clone());
+        if let Some(found) = self.named.get(&key) {
+            return Arc::clone(found);
+        }
+        let mut swapped = Resolved::clone(&resolved);
+        swapped.template = template;
+        let swapped = Arc::new(swapped);
+        self.named.insert(key, Arc::clone(&swapped));
+        swapped
     }
 
     /// The configuration for `path` (stdin without a name: the current folder's).

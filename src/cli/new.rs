@@ -66,37 +66,77 @@ pub(crate) fn new_writeup(file: &Path, template_path: Option<&Path>) -> ExitCode
     }
 }
 
-/// The template `new` uses: `--template`, else the one configured for the new file's
-/// folder, else the built-in one. Gives its name and markdown.
+/// The configuration for a new file's folder, if one is found (the folder may not exist
+/// yet: looked for from its nearest existing ancestor).
+fn new_file_config(file: &Path) -> Result<Option<workspace::Loaded>, String> {
+    let folder = workspace::document_folder(file);
+    let existing = folder
+        .ancestors()
+        .find(|p| p.is_dir())
+        .map(Path::to_path_buf);
+    let Some(config) = existing.and_then(|f| workspace::find_config(&f)) else {
+        return Ok(None);
+    };
+    // Loading checks the whole configuration, template included.
+    workspace::load(Some(&config), None)
+        .map(Some)
+        .map_err(|problems| {
+            problems
+                .iter()
+                .map(Problem::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+}
+
+/// Whether `--template` names a template rather than giving a path: no folder part, no
+/// `.md` ending, and no file of that name here.
+fn is_template_name(value: &Path) -> bool {
+    value.components().count() == 1
+        && value.extension().is_none()
+        && !value.exists()
+        && value.to_str().is_some_and(|s| !s.is_empty())
+}
+
+/// The template `new` uses: `--template` (a name among the built-in templates and those
+/// of the configured template folders, or a path), else the one configured for the new
+/// file's folder, else the built-in one. Gives its name and markdown.
 fn new_template_source(
     file: &Path,
     template_path: Option<&Path>,
 ) -> Result<(String, String), String> {
     let path = match template_path {
-        Some(path) => Some(path.to_path_buf()),
-        None => {
-            // The folder may not exist yet: look from its nearest existing ancestor.
-            let folder = workspace::document_folder(file);
-            let existing = folder
-                .ancestors()
-                .find(|p| p.is_dir())
-                .map(Path::to_path_buf);
-            let config = existing.and_then(|f| workspace::find_config(&f));
-            match config {
-                Some(config) => {
-                    // Loading checks the whole configuration, template included.
-                    let loaded = workspace::load(Some(&config), None).map_err(|problems| {
-                        problems
-                            .iter()
-                            .map(Problem::to_string)
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    })?;
-                    loaded.template_file
+        Some(value) if is_template_name(value) => {
+            let name = value.to_string_lossy().into_owned();
+            let resolved = match new_file_config(file)? {
+                Some(loaded) => loaded.resolved,
+                None => std::sync::Arc::new(reframe_core::config::Resolved::defaults()),
+            };
+            let known = workspace::known_templates(&resolved);
+            match known.into_iter().find(|(n, _)| *n == name) {
+                Some((_, Some(path))) => Some(path),
+                Some((_, None)) => {
+                    let source = reframe_core::template_choice::BUILTIN_TEMPLATES
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, source)| source.to_string())
+                        .unwrap_or_default();
+                    return Ok((name, source));
                 }
-                None => None,
+                None => {
+                    let names: Vec<String> = workspace::known_templates(&resolved)
+                        .into_iter()
+                        .map(|(n, _)| n)
+                        .collect();
+                    return Err(format!(
+                        "no template called “{name}” (known templates: {}; or give a path)",
+                        names.join(", ")
+                    ));
+                }
             }
         }
+        Some(path) => Some(path.to_path_buf()),
+        None => new_file_config(file)?.and_then(|loaded| loaded.template_file),
     };
     match path {
         Some(path) => {

@@ -60,6 +60,11 @@ pub struct Section {
     pub subsections: Vec<String>,
     /// A section that only guides the writer (nothing to fill in): never reported missing.
     pub guidance_only: bool,
+    /// The title is only a placeholder (`## [Month or quarter]`): the section stands for
+    /// any heading at its level that names no other section, as many times as the writer
+    /// repeats it (one per month, one per story). Never matched by its title, and not
+    /// counted when deciding whether a document is a write-up of the template.
+    pub repeatable: bool,
     /// The template's markdown body of this section (heading excluded), used to insert a
     /// missing section.
     pub body: String,
@@ -198,6 +203,16 @@ impl Section {
         self.fields
             .iter()
             .find(|f| normalize_label(&f.label) == wanted)
+    }
+
+    /// The section's name in messages: its heading, or for a repeatable section (whose
+    /// heading is a placeholder) the placeholder's words ("Month or quarter").
+    pub fn name(&self) -> &str {
+        if self.repeatable {
+            self.heading.trim_start_matches('[').trim_end_matches(']')
+        } else {
+            &self.heading
+        }
     }
 
     /// The markdown heading line for this section (`## 5. Impact (Ops Style)`).
@@ -455,6 +470,7 @@ fn parse_section(heading: &str, level: u8, body: &[&str]) -> Section {
         }
     }
     let body_text = trim_blank_lines(body).join("\n");
+    let repeatable = find_placeholders(&title) == [title.as_str()];
     Section {
         number,
         title,
@@ -464,6 +480,7 @@ fn parse_section(heading: &str, level: u8, body: &[&str]) -> Section {
         fields,
         subsections,
         guidance_only: false,
+        repeatable,
         body: body_text,
     }
 }

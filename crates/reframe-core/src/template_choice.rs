@@ -1,5 +1,6 @@
 //! Which template a write-up asks for: the `template: NAME` key of its front matter, the
-//! templates built into reframe by name, and the finding for a name nobody knows.
+//! templates built into reframe by name, the finding for a name nobody knows, and, for a
+//! write-up that names none, the template its headings fit best ([`choose_by_headings`]).
 //!
 //! Pure: the caller (the command line, through reframe-workspace) looks the name up among
 //! the built-in templates and the configured template folders, and adds
@@ -24,7 +25,117 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "promotion-packet",
         include_str!("../../../templates/promotion-packet.md"),
     ),
+    ("star", include_str!("../../../templates/star.md")),
+    ("brag-doc", include_str!("../../../templates/brag-doc.md")),
+    (
+        "self-review",
+        include_str!("../../../templates/self-review.md"),
+    ),
+    (
+        "case-study",
+        include_str!("../../../templates/case-study.md"),
+    ),
 ];
+
+/// One line about each built-in template, for `reframe templates` and the README.
+pub fn builtin_summary(name: &str) -> Option<&'static str> {
+    Some(match name {
+        DEFAULT_TEMPLATE_NAME => {
+            "an ops or platform project: problem, what you built, impact, decisions"
+        }
+        "promotion-packet" => "a promotion case: scope, key projects, leadership, business impact",
+        "star" => "interview stories: Situation, Task, Action, Result, one or several per file",
+        "brag-doc" => "a running list of accomplishments, one section per month or quarter",
+        "self-review" => {
+            "a review-cycle self-assessment: accomplishments, impact, growth, next goals"
+        }
+        "case-study" => "one project start to finish: context, what I did, outcome, lessons",
+        _ => return None,
+    })
+}
+
+/// The headings of a markdown text as (level, text), outside front matter and fenced code;
+/// read line by line (ATX headings), which is enough to compare a document with templates.
+fn document_headings(text: &str) -> Vec<(u8, String)> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = body.lines().peekable();
+    if lines.peek().map(|l| l.trim_end()) == Some("---") {
+        lines.next();
+        for line in lines.by_ref() {
+            if matches!(line.trim_end(), "---" | "...") {
+                break;
+            }
+        }
+    }
+    let mut fence: Option<(char, usize)> = None;
+    let mut out = Vec::new();
+    for line in lines {
+        let t = line.trim_start();
+        let run = |c: char| t.len() - t.trim_start_matches(c).len();
+        match fence {
+            Some((c, n)) => {
+                if t.starts_with(c) && run(c) >= n && t.trim_end().len() == run(c) {
+                    fence = None;
+                }
+                continue;
+            }
+            None => {
+                if let Some(c) = t.chars().next().filter(|c| *c == '`' || *c == '~')
+                    && run(c) >= 3
+                {
+                    fence = Some((c, run(c)));
+                    continue;
+                }
+            }
+        }
+        if let Some(heading) = crate::template::parse_atx_heading(line) {
+            out.push(heading);
+        }
+    }
+    out
+}
+
+/// How well a document's headings fit a template: the number of its sections (repeatable
+/// ones left out) that some heading stands for, then the sum of the best match strength
+/// per section (3 exact, 2 same title, 1 similar).
+pub fn fit(text: &str, template: &Template) -> (usize, u32) {
+    fit_headings(&document_headings(text), template)
+}
+
+fn fit_headings(headings: &[(u8, String)], template: &Template) -> (usize, u32) {
+    let mut best = vec![0u8; template.sections.len()];
+    for (level, text) in headings {
+        if let Some((s, strength)) =
+            crate::analysis::sections::best_match_text(text, *level, template)
+            && let Some(slot) = best.get_mut(s)
+            && !template.sections[s].repeatable
+        {
+            *slot = (*slot).max(strength);
+        }
+    }
+    let count = best.iter().filter(|&&b| b > 0).count();
+    (count, best.iter().map(|&b| u32::from(b)).sum())
+}
+
+/// The candidate a write-up that names no template in its front matter is checked
+/// against: the one whose headings fit best ([`fit`]), when at least two of its section
+/// headings are there; ties, and documents that fit none, go to `default` (the configured
+/// template's index). Returns the index and the number of section headings found.
+pub fn choose_by_headings(text: &str, candidates: &[&Template], default: usize) -> (usize, usize) {
+    let headings = document_headings(text);
+    let fits: Vec<(usize, u32)> = candidates
+        .iter()
+        .map(|t| fit_headings(&headings, t))
+        .collect();
+    let default_fit = fits.get(default).copied().unwrap_or((0, 0));
+    let mut chosen = (default, default_fit);
+    for (i, &f) in fits.iter().enumerate() {
+        if f.0 >= 2 && f > chosen.1 {
+            chosen = (i, f);
+        }
+    }
+    (chosen.0, chosen.1.0)
+}
 
 /// The built-in template called `name`, parsed once.
 pub fn builtin_template(name: &str) -> Option<&'static Template> {
@@ -122,11 +233,58 @@ mod tests {
     }
 
     #[test]
-    fn both_builtin_templates_parse_with_sections() {
+    fn every_builtin_template_parses_with_sections_and_a_summary() {
         for (name, _) in BUILTIN_TEMPLATES {
             let template = builtin_template(name);
             assert!(template.is_some_and(|t| t.problems().is_empty()), "{name}");
+            assert!(builtin_summary(name).is_some(), "{name}");
         }
         assert!(builtin_template("nope").is_none());
+    }
+
+    fn builtins() -> Vec<&'static Template> {
+        BUILTIN_TEMPLATES
+            .iter()
+            .filter_map(|(name, _)| builtin_template(name))
+            .collect()
+    }
+
+    fn chosen(text: &str) -> &'static str {
+        let candidates = builtins();
+        let (index, _) = choose_by_headings(text, &candidates, 0);
+        BUILTIN_TEMPLATES[index].0
+    }
+
+    #[test]
+    fn headings_choose_the_template() {
+        assert_eq!(
+            chosen("# Story\n\n## Situation\n\nx\n\n## Task\n\n## Action\n\n## Result\n"),
+            "star"
+        );
+        assert_eq!(
+            chosen("## Context\n\n## What I did\n\n## Outcome\n\n## Lessons\n"),
+            "case-study"
+        );
+        assert_eq!(
+            chosen("## Summary\n\n## Accomplishments\n\n## Impact\n\n## Growth\n"),
+            "self-review"
+        );
+        // Month headings alone do not make a brag document; two of its sections do.
+        assert_eq!(chosen("## January\n\n## February\n"), "ops-writeup");
+        assert_eq!(
+            chosen("## Goals\n\n## 2026-01\n\n- x\n\n## Learning and growth\n"),
+            "brag-doc"
+        );
+        // One heading is not enough; headings in code and front matter do not count.
+        assert_eq!(chosen("## Situation\n\ntext\n"), "ops-writeup");
+        assert_eq!(
+            chosen("---\ntitle: x\n---\n```\n## Situation\n## Task\n```\n"),
+            "ops-writeup"
+        );
+        // A tie goes to the configured default, wherever it is in the list.
+        let star = builtin_template("star").unwrap();
+        let text = "## Situation\n\n## Task\n";
+        assert_eq!(choose_by_headings(text, &[star, star], 1), (1, 2));
+        assert_eq!(choose_by_headings(text, &[star, star], 0), (0, 2));
     }
 }

@@ -316,6 +316,33 @@ pub fn named_template(resolved: &Resolved, name: &str) -> Named {
     }
 }
 
+/// Every template a write-up of this configuration may be checked against when its front
+/// matter names none: the configured one first, then the built-in templates and those of
+/// the template folders (each name once; a folder file that cannot be read or has no
+/// sections is left out). [`template_choice::choose_by_headings`] picks among them.
+pub fn candidate_templates(resolved: &Resolved) -> Vec<Arc<Template>> {
+    let mut out = vec![Arc::clone(&resolved.template)];
+    for (name, file) in known_templates(resolved) {
+        if name == resolved.template.name {
+            continue;
+        }
+        let template = match file {
+            Some(file) => match read_regular_file(&file, TEMPLATE_LIMIT) {
+                Ok(text) => Template::parse(&name, &text),
+                Err(_) => continue,
+            },
+            None => match template_choice::builtin_template(&name) {
+                Some(template) => template.clone(),
+                None => continue,
+            },
+        };
+        if template.problems().is_empty() {
+            out.push(Arc::new(template));
+        }
+    }
+    out
+}
+
 /// What a file looks like on disk (modification time and length), to notice changes
 /// without a file watcher. `None` when it does not exist.
 pub type Stamp = Option<(SystemTime, u64)>;

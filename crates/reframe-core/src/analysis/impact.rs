@@ -66,15 +66,7 @@ pub fn bullets(
                 continue;
             };
             let span = heading.range.end..heading.section_end;
-            section_bullets(
-                model,
-                text,
-                template,
-                index,
-                span,
-                &section.heading,
-                &mut out,
-            );
+            section_bullets(model, text, template, index, span, section.name(), &mut out);
         }
     }
     out.sort_by_key(|b| b.range.start);

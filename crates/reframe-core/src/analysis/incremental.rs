@@ -436,12 +436,7 @@ impl AnalysisCache {
         };
         outline.is_writeup = cx.config.all_markdown
             || declares_template(&outline_model)
-            || outline
-                .sections
-                .iter()
-                .filter(|m| m.status != SectionStatus::Missing)
-                .count()
-                >= 2;
+            || sections::recognised(&outline.sections, cx.template) >= 2;
         if outline.is_writeup {
             // Document-level findings: structure and front matter.
             let mut out = Findings {

@@ -17,7 +17,7 @@ pub mod outline;
 pub mod questions;
 pub mod readiness;
 pub mod roles;
-mod sections;
+pub(crate) mod sections;
 pub mod skills;
 pub mod suppress;
 pub mod wording;
@@ -86,11 +86,7 @@ pub fn analyze_whole(doc: &Document, cx: &Context<'_>) -> Analysis {
     let sections = sections::match_sections(&model, cx.template);
     let is_writeup = cx.config.all_markdown
         || declares_template(&model)
-        || sections
-            .iter()
-            .filter(|m| m.status != SectionStatus::Missing)
-            .count()
-            >= 2;
+        || sections::recognised(&sections, cx.template) >= 2;
     if !is_writeup {
         return Analysis {
             is_writeup,
@@ -214,7 +210,7 @@ fn check_front_matter(model: &model::DocModel, template: &Template, out: &mut Fi
 
 /// A section name for messages: "5. Impact (Ops Style)".
 fn section_name(section: Option<&crate::template::Section>) -> String {
-    section.map(|s| s.heading.clone()).unwrap_or_default()
+    section.map(|s| s.name().to_string()).unwrap_or_default()
 }
 
 fn check_fields(
@@ -343,7 +339,7 @@ fn check_placeholders(
         let own = template.is_own_placeholder(&normalize_line(&format!("[{}]", bracket.inner)));
         let place = match (field, section) {
             (Some(f), _) => format!("“{}”", f.label),
-            (None, Some(s)) => format!("section “{}”", s.heading),
+            (None, Some(s)) => format!("section “{}”", s.name()),
             (None, None) => "the write-up".to_string(),
         };
         let what = if own {
@@ -435,7 +431,7 @@ fn check_prose(
         }
         let place = match (field, section) {
             (Some(f), _) => f.label.clone(),
-            (None, Some(s)) => s.heading.clone(),
+            (None, Some(s)) => s.name().to_string(),
             (None, None) => String::new(),
         };
         let endorsed = endorsed_spans(raw, cx.template);

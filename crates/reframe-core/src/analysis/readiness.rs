@@ -18,7 +18,7 @@ use std::fmt::Write;
 use super::impact;
 use super::outline::{Symbol, SymbolKind, progress};
 use super::roles::Roles;
-use super::{Analysis, SectionStatus, is_template_text};
+use super::{Analysis, SectionStatus, is_template_text, sections};
 use crate::rules::RuleCode;
 use crate::template::Template;
 
@@ -60,6 +60,9 @@ pub struct Readiness {
     pub impact: Option<(usize, usize)>,
     /// The breakdown, in the order of the table above.
     pub parts: Vec<Part>,
+    /// The template the write-up was checked against, and why it is that one:
+    /// "star template: named in the front matter".
+    pub template: String,
 }
 
 impl Readiness {
@@ -256,6 +259,7 @@ pub fn readiness(text: &str, analysis: &Analysis, template: &Template) -> Option
         0
     };
     Some(Readiness {
+        template: template_note(analysis, template),
         score,
         fields_answered: answered,
         fields_asked: asked,
@@ -267,11 +271,38 @@ pub fn readiness(text: &str, analysis: &Analysis, template: &Template) -> Option
     })
 }
 
-/// Puts the readiness on the outline's root: the document's title heading when one holds
-/// the whole outline, else a first entry for the write-up (named by its front matter
-/// `title`, covering the front matter).
+/// Which template a write-up was checked against and why: its front matter names it, or
+/// its headings are that template's (which is how a template is chosen when none is
+/// named), or it is the configured one.
+fn template_note(analysis: &Analysis, template: &Template) -> String {
+    let named = analysis.model.front_matter.as_ref().and_then(|fm| {
+        fm.entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case("template") && !e.value.is_empty())
+    });
+    let found = sections::recognised(&analysis.sections, template);
+    let why = match named {
+        Some(e) if e.value.trim_matches(['"', '\'']).trim() == template.name => {
+            "named in the front matter".to_string()
+        }
+        Some(e) => format!(
+            "the configured template (the front matter's “{}” is not known)",
+            e.value.trim_matches(['"', '\'']).trim()
+        ),
+        None if found >= 2 => format!(
+            "{found} of its {} section headings found",
+            template.sections.iter().filter(|s| !s.repeatable).count()
+        ),
+        None => "the configured template".to_string(),
+    };
+    format!("{} template: {why}", template.name)
+}
+
+/// Puts the readiness, and which template was used and why, on the outline's root: the
+/// document's title heading when one holds the whole outline, else a first entry for the
+/// write-up (named by its front matter `title`, covering the front matter).
 pub fn decorate_outline(symbols: &mut Vec<Symbol>, analysis: &Analysis, readiness: &Readiness) {
-    let summary = readiness.summary();
+    let summary = format!("{} · {}", readiness.summary(), readiness.template);
     if let [root] = symbols.as_mut_slice()
         && root.kind == SymbolKind::Heading
         && root.children.iter().any(|c| c.kind == SymbolKind::Section)

@@ -107,12 +107,22 @@ fn score(heading_text: &str, section: &crate::template::Section) -> (u8, f64) {
 /// The template section a heading stands for, with the strength of the match (3 exact,
 /// 2 same title, 1 similar), or `None`: no section, or an ambiguous weak match.
 pub(crate) fn best_match(heading: &Heading, template: &Template) -> Option<(usize, u8)> {
+    best_match_text(&heading.text, heading.level, template)
+}
+
+/// [`best_match`] for a heading given by its text and level. A heading at the level of a
+/// [repeatable](crate::template::Section::repeatable) section that names no other section
+/// stands for it (as an exact match: its title is the writer's to choose).
+pub(crate) fn best_match_text(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
     let mut best: Option<(usize, (u8, f64))> = None;
     let mut tied = false;
     for (s, section) in template.sections.iter().enumerate() {
-        let (strength, weight) = score(&heading.text, section);
+        if section.repeatable {
+            continue;
+        }
+        let (strength, weight) = score(text, section);
         // Headings nested deeper than the template's sections only count when exact.
-        let too_deep = heading.level > section.level && strength < 3;
+        let too_deep = level > section.level && strength < 3;
         if strength == 0 || too_deep {
             continue;
         }
@@ -125,11 +135,28 @@ pub(crate) fn best_match(heading: &Heading, template: &Template) -> Option<(usiz
             }
         }
     }
-    let (s, (strength, _)) = best?;
+    let Some((s, (strength, _))) = best else {
+        return template
+            .sections
+            .iter()
+            .position(|section| section.repeatable && section.level == level)
+            .map(|s| (s, 3));
+    };
     if tied && strength < 3 {
         return None; // ambiguous: better silent than wrong
     }
     Some((s, strength))
+}
+
+/// How many template sections the document has a heading for, leaving out repeatable
+/// sections (any heading at their level would stand for them): what decides whether a
+/// document is a write-up of the template, and which template fits it best.
+pub(crate) fn recognised(matches: &[SectionMatch], template: &Template) -> usize {
+    matches
+        .iter()
+        .zip(&template.sections)
+        .filter(|(m, section)| m.status != SectionStatus::Missing && !section.repeatable)
+        .count()
 }
 
 /// Matches template sections to document headings.
@@ -296,13 +323,35 @@ fn check_order(
     matches: &[SectionMatch],
     out: &mut Findings<'_>,
 ) {
-    // (heading index, template index) in document order.
+    // (heading index, template index) of every heading standing for a section, in
+    // document order.
     let mut present: Vec<(usize, usize)> = matches
         .iter()
         .enumerate()
-        .filter_map(|(s, m)| Some((*m.headings.first()?, s)))
+        .flat_map(|(s, m)| m.headings.iter().map(move |&h| (h, s)))
         .collect();
     present.sort_unstable();
+    // A section met again starts a repeat of the template (a second STAR story, the next
+    // month of a brag document): order is checked within each repeat.
+    let mut start = 0;
+    while start < present.len() {
+        let mut end = start + 1;
+        while end < present.len() && !present[start..end].iter().any(|p| p.1 == present[end].1) {
+            end += 1;
+        }
+        check_order_of(model, template, &present[start..end], out);
+        start = end;
+    }
+}
+
+/// Reports the sections of one repeat (`present`: (heading, template index) in document
+/// order, each section at most once) that are out of the template's order.
+fn check_order_of(
+    model: &DocModel,
+    template: &Template,
+    present: &[(usize, usize)],
+    out: &mut Findings<'_>,
+) {
     let order: Vec<usize> = present.iter().map(|&(_, s)| s).collect();
     let keep = longest_increasing(&order);
     for (k, &(h, s)) in present.iter().enumerate() {

@@ -1,0 +1,240 @@
+//! The write-up formats built into reframe (STAR stories, brag documents, self-reviews,
+//! case studies, besides the ops write-up and the promotion packet): each template has the
+//! roles interview readiness needs, a fresh `reframe new --template NAME` reports only what
+//! is left to fill, and repeated structures (several stories, one section per month) are
+//! repeats of one template section, not misordered sections.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
+use std::path::Path;
+use std::process::Command;
+
+use reframe_core::analysis::roles::Roles;
+use reframe_core::analysis::{Context, analyze};
+use reframe_core::config::Config;
+use reframe_core::document::Document;
+use reframe_core::rules::RuleCode;
+use reframe_core::rules::phrases::PhraseRules;
+use reframe_core::template::Template;
+use reframe_core::template_choice::{BUILTIN_TEMPLATES, builtin_template};
+
+/// A fresh folder under the system's temporary folder, removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("reframe-formats-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn reframe(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_reframe"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run reframe");
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).expect("utf-8"),
+        String::from_utf8(output.stderr).expect("utf-8"),
+    )
+}
+
+#[test]
+fn a_fresh_write_up_of_each_template_reports_its_placeholders_and_prompts_only() {
+    let dir = TempDir::new("new");
+    for (name, _) in BUILTIN_TEMPLATES {
+        let file = format!("{name}.md");
+        let (status, out, err) = reframe(dir.path(), &["new", &file, "--template", name]);
+        assert_eq!(status, Some(0), "{name}: {out}{err}");
+        let (status, out, err) = reframe(dir.path(), &["check", "--format", "json", &file]);
+        assert_eq!(status, Some(1), "{name}: {err}");
+        let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let diagnostics = report[0]["diagnostics"].as_array().expect("diagnostics");
+        let template = builtin_template(name).expect("built in");
+        let mut placeholders = 0;
+        let mut prompts = 0;
+        for d in diagnostics {
+            match d["code"].as_str().unwrap_or("") {
+                "placeholder" => placeholders += 1,
+                "template-prompt" => prompts += 1,
+                // The template's own empty front-matter keys (`title:`) are prompts too.
+                "empty-frontmatter" => {}
+                other => panic!("{name}: a fresh write-up reports {other}: {d}"),
+            }
+        }
+        // Every placeholder of the template's fields is reported, and every field that
+        // holds a prompt or an example instead.
+        assert!(
+            placeholders >= template.placeholders().count(),
+            "{name}: {placeholders} placeholders"
+        );
+        let prompt_fields = template
+            .sections
+            .iter()
+            .filter(|s| !s.guidance_only)
+            .flat_map(|s| &s.fields)
+            .filter(|f| f.placeholders.is_empty() && !f.prompt.is_empty())
+            .count();
+        assert!(prompts >= prompt_fields, "{name}: {prompts} prompts");
+    }
+}
+
+#[test]
+fn reframe_templates_lists_every_built_in_template_with_one_line() {
+    let dir = TempDir::new("list");
+    let (status, out, _) = reframe(dir.path(), &["templates"]);
+    assert_eq!(status, Some(0));
+    for (name, _) in BUILTIN_TEMPLATES {
+        let line = out
+            .lines()
+            .find(|l| l.split('\t').next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} not listed: {out}"));
+        assert!(line.contains("built in: "), "{line}");
+    }
+    assert_eq!(out.lines().count(), BUILTIN_TEMPLATES.len());
+}
+
+#[test]
+fn new_refuses_an_unknown_template_name_and_names_the_known_ones() {
+    let dir = TempDir::new("unknown");
+    let (status, _, err) = reframe(dir.path(), &["new", "x.md", "--template", "stra"]);
+    assert_eq!(status, Some(2));
+    assert!(err.contains("no template called “stra”"), "{err}");
+    assert!(err.contains("star"), "{err}");
+    assert!(!dir.path().join("x.md").exists());
+}
+
+#[test]
+fn every_format_has_the_roles_readiness_needs() {
+    for name in ["star", "brag-doc", "self-review", "case-study"] {
+        let t = builtin_template(name).expect("built in");
+        let roles = Roles::of(t);
+        assert!(!roles.impact.is_empty(), "{name}: no impact section");
+        assert!(roles.framing.is_some(), "{name}: no questions");
+        assert!(!t.reframes.is_empty(), "{name}: no reframes");
+        assert!(
+            t.sections.iter().any(|s| s.guidance_only),
+            "{name}: no guidance section"
+        );
+    }
+    // The formats that tell one story set its scene in a situation section.
+    for name in ["star", "case-study"] {
+        let t = builtin_template(name).expect("built in");
+        assert!(
+            t.sections
+                .iter()
+                .any(reframe_core::analysis::roles::is_situation),
+            "{name}: no situation section"
+        );
+    }
+    assert!(
+        Roles::of(builtin_template("self-review").unwrap())
+            .skills
+            .is_some()
+    );
+    let brag = builtin_template("brag-doc").unwrap();
+    let repeatable: Vec<&str> = brag
+        .sections
+        .iter()
+        .filter(|s| s.repeatable)
+        .map(|s| s.name())
+        .collect();
+    assert_eq!(repeatable, ["Month or quarter"]);
+}
+
+fn findings(text: &str, template: &Template) -> Vec<(RuleCode, String)> {
+    let config = Config::default();
+    let phrases = PhraseRules::builtin();
+    let cx = Context {
+        template,
+        config: &config,
+        phrases: &phrases,
+    };
+    let doc = Document::new(text);
+    let analysis = analyze(&doc, &cx);
+    assert!(analysis.is_writeup, "{text}");
+    analysis
+        .findings
+        .iter()
+        .map(|f| (f.code, text[f.range.clone()].to_string()))
+        .collect()
+}
+
+#[test]
+fn repeated_stories_and_months_are_repeats_not_misordered_sections() {
+    let star = builtin_template("star").unwrap();
+    let story = "### Situation\n\nIt broke.\n\n### Task\n\nFix it.\n\n### Action\n\nI fixed it.\n\n### Result\n\nIt stopped breaking: 0 pages in May.\n\n";
+    let text = format!("## One\n\n{story}## Two\n\n{story}## Three\n\n{story}");
+    let found = findings(&text, star);
+    assert!(
+        found.iter().all(|(code, _)| *code != RuleCode::SectionOrder
+            && *code != RuleCode::MissingSection
+            && *code != RuleCode::SectionHeading),
+        "{found:?}"
+    );
+    // A story that leaves out its Task is still a repeat, not a misordered Task.
+    let short = "### Situation\n\nIt broke.\n\n### Action\n\nI fixed it.\n\n### Result\n\nFixed: 0 pages.\n\n";
+    let text = format!("## One\n\n{short}## Two\n\n{story}");
+    let found = findings(&text, star);
+    assert!(
+        found
+            .iter()
+            .all(|(code, _)| *code != RuleCode::SectionOrder),
+        "{found:?}"
+    );
+    // Within one story the order still counts.
+    let text = "## Situation\n\nIt broke.\n\n## Action\n\nI fixed it.\n\n## Task\n\nFix it.\n\n## Result\n\n0 pages.\n";
+    let found = findings(text, star);
+    let misordered: Vec<&String> = found
+        .iter()
+        .filter(|(code, _)| *code == RuleCode::SectionOrder)
+        .map(|(_, text)| text)
+        .collect();
+    assert!(
+        misordered == ["## Task"] || misordered == ["## Action"],
+        "{found:?}"
+    );
+
+    let brag = builtin_template("brag-doc").unwrap();
+    let text = "---\ntemplate: brag-doc\n---\n## Goals\n\n- **Goals for this period**: ship search.\n\n## January\n\n- Shipped search to 10% of users.\n\n## February\n\n- Shipped search to everyone.\n\n## March\n\n- Cut search p95 from 900 ms to 300 ms.\n\n## Learning and Growth\n\n- Learned shard sizing.\n";
+    let found = findings(text, brag);
+    assert!(
+        found.iter().all(|(code, _)| !matches!(
+            code,
+            RuleCode::SectionOrder | RuleCode::MissingSection | RuleCode::SectionHeading
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_template_placeholder_heading_alone_does_not_make_a_write_up() {
+    // Any heading stands for a repeatable section, so those do not count towards the two
+    // headings that make a document a write-up of the template.
+    let brag = builtin_template("brag-doc").unwrap();
+    let config = Config::default();
+    let phrases = PhraseRules::builtin();
+    let cx = Context {
+        template: brag,
+        config: &config,
+        phrases: &phrases,
+    };
+    let doc = Document::new("# Readme\n\n## Install\n\nx\n\n## Usage\n\ny\n");
+    assert!(!analyze(&doc, &cx).is_writeup);
+}
