@@ -82,6 +82,13 @@ impl Server {
         stdin.flush().expect("flush");
     }
 
+    /// Writes bytes as they are, framing included.
+    pub fn send_raw_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
     pub fn send(&mut self, message: &Value) {
         self.send_raw(&message.to_string());
     }

@@ -40,6 +40,9 @@ pub struct Config {
     pub severity: HashMap<RuleCode, Option<Severity>>,
     /// Treat every markdown document as a write-up (default: only detected write-ups).
     pub all_markdown: bool,
+    /// Run the structural rules only, not the wording rules (the server sets it for
+    /// documents too large for a full analysis).
+    pub structural_only: bool,
 }
 
 impl Config {

@@ -16,6 +16,10 @@ use crate::{from_proto, to_proto};
 use reframe_core::analysis::Analysis;
 use reframe_core::analysis::actions::{self, Action, ActionKind};
 
+/// The most code actions one request gets (a whole-document range over thousands of
+/// findings would otherwise get tens of thousands).
+pub const MAX_ACTIONS: usize = 200;
+
 /// The kind of the safe-fixes action; clients asking for `source.fixAll` get it.
 pub const FIX_ALL: &str = "source.fixAll.reframe";
 
@@ -130,7 +134,8 @@ pub fn code_actions(
     let only = params.context.only.as_deref();
     let found = actions::actions(&text, &analysis, snap.profile.template(), range);
     let mut out = Vec::new();
-    for a in found.iter().filter(|a| wanted(&kind_of(a.kind), only)) {
+    let offered = found.iter().filter(|a| wanted(&kind_of(a.kind), only));
+    for a in offered.take(MAX_ACTIONS) {
         if snap.cancelled() {
             return None;
         }

@@ -467,12 +467,16 @@ impl LanguageServer for Backend {
         let mut problems = Vec::new();
         let mut notices = Vec::new();
         let mut wake_timer = false;
+        let mut backwards = None;
         let known = {
             let mut guard = lock(&self.state);
             let state = &mut *guard;
             let encoding = state.encoding;
             match state.documents.get_mut(&uri) {
                 Some(open) => {
+                    if version <= open.version {
+                        backwards = Some(open.version);
+                    }
                     let doc = Arc::make_mut(&mut open.doc);
                     for change in &params.content_changes {
                         let range = change.range.map(from_proto::range);
@@ -506,6 +510,21 @@ impl LanguageServer for Backend {
                 )
                 .await;
             return;
+        }
+        if let Some(before) = backwards {
+            // The client's text is the truth: the change is applied and its version taken,
+            // so the next publish carries the client's own version again (a full-text
+            // change resynchronises exactly).
+            self.client
+                .log_message(
+                    MessageType::WARNING,
+                    format!(
+                        "{}: didChange version {version} is not after {before}: applied, \
+                         and version {version} taken as current",
+                        uri.as_str()
+                    ),
+                )
+                .await;
         }
         if wake_timer {
             self.recheck.notify_one();

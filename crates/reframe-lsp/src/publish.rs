@@ -19,6 +19,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context as TaskContext, Poll};
 
+use serde_json::json;
 use tokio::io::AsyncWrite;
 use tokio::sync::mpsc;
 use tower_lsp_server::Client;
@@ -108,7 +109,37 @@ impl AsyncWrite for Output {
     }
 }
 
+/// The most diagnostics published for one document: the first ones by position, then
+/// one information diagnostic saying how many more there are. A 1-character edit in a
+/// huge document so republishes at most this many.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+/// The diagnostic that says how many were left out, at the start of the document.
+fn capped_note(left_out: usize) -> Arc<[DiagnosticJson]> {
+    let rest = json!({
+        "severity": 3,
+        "code": "too-many-findings",
+        "source": "reframe",
+        "message": format!(
+            "{left_out} more findings are not shown: reframe publishes the first \
+             {MAX_DIAGNOSTICS} by position (`reframe check` lists them all)"
+        ),
+    })
+    .to_string();
+    let rest = match rest.strip_prefix('{') {
+        Some(rest) => format!(",{rest}"),
+        None => "}".to_string(),
+    };
+    vec![DiagnosticJson {
+        start: (0, 0),
+        end: (0, 0),
+        rest,
+    }]
+    .into()
+}
+
 /// One diagnostic as JSON, its range apart.
+#[derive(Clone)]
 struct DiagnosticJson {
     /// Start and end as (line relative to the chunk's first line, character).
     start: (u32, u32),
@@ -182,7 +213,9 @@ impl Snapshot {
         }
         let revision = self.doc.revision();
         if state.revision != Some(revision) {
-            state.cache.update(&self.doc, &self.profile.context());
+            state
+                .cache
+                .update(&self.doc, &self.profile.context(self.limited()));
             state.revision = Some(revision);
             state.assembled = None;
         }
@@ -218,7 +251,11 @@ impl Snapshot {
         let groups = state.cache.groups();
         let count = state.cache.finding_count();
         let mut parts = Vec::with_capacity(groups.len());
+        let mut shown = 0;
         for group in groups {
+            if shown >= MAX_DIAGNOSTICS {
+                break;
+            }
             let json = match state.serialized.get(&group.key) {
                 Some(json) => Arc::clone(json),
                 None => {
@@ -227,7 +264,17 @@ impl Snapshot {
                     json
                 }
             };
-            parts.push((u32::try_from(group.first_line).unwrap_or(u32::MAX), json));
+            let first_line = u32::try_from(group.first_line).unwrap_or(u32::MAX);
+            let json = if shown + json.len() > MAX_DIAGNOSTICS {
+                json[..MAX_DIAGNOSTICS - shown].iter().cloned().collect()
+            } else {
+                json
+            };
+            shown += json.len();
+            parts.push((first_line, json));
+        }
+        if count > shown {
+            parts.push((0, capped_note(count - shown)));
         }
         if state.serialized.len() > groups.len() {
             let live: std::collections::HashSet<u64> = groups.iter().map(|g| g.key).collect();

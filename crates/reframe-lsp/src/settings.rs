@@ -31,7 +31,7 @@ use tower_lsp_server::ls_types::{
 use crate::State;
 
 use reframe_core::analysis::Context;
-use reframe_core::config::{self, Resolved};
+use reframe_core::config::{self, Config, Resolved};
 use reframe_core::template::Template;
 use reframe_workspace::{self as workspace, Stamp};
 
@@ -42,12 +42,35 @@ pub struct Profile {
     pub resolved: Arc<Resolved>,
     /// The document's file path (none for unsaved buffers), for the write-up globs.
     pub path: Option<PathBuf>,
+    /// The document's configuration with the wording rules off, for documents larger
+    /// than [`crate::snapshot::FULL_ANALYSIS_LIMIT`].
+    structural: Arc<Config>,
 }
 
 impl Profile {
-    /// The analysis context for this document.
-    pub fn context(&self) -> Context<'_> {
-        self.resolved.context_for(self.path.as_deref())
+    pub fn new(resolved: Arc<Resolved>, path: Option<PathBuf>) -> Profile {
+        let structural = Arc::new(Config {
+            structural_only: true,
+            ..(**resolved.config_for(path.as_deref())).clone()
+        });
+        Profile {
+            resolved,
+            path,
+            structural,
+        }
+    }
+
+    /// The analysis context for this document; `limited`: the structural rules only.
+    pub fn context(&self, limited: bool) -> Context<'_> {
+        let full = self.resolved.context_for(self.path.as_deref());
+        if limited {
+            Context {
+                config: &self.structural,
+                ..full
+            }
+        } else {
+            full
+        }
     }
 
     /// Whether `other` is the same configuration for the same path.
@@ -205,7 +228,7 @@ impl Settings {
             .or_else(|| self.root.clone());
         let config_file = folder.as_deref().and_then(workspace::find_config);
         let resolved = self.resolved(config_file.as_deref(), notices);
-        Profile { resolved, path }
+        Profile::new(resolved, path)
     }
 
     fn defaults(&mut self) -> Arc<Resolved> {

@@ -40,6 +40,11 @@ impl Snapshot {
     pub fn cancelled(&self) -> bool {
         self.cancel.is_set()
     }
+
+    /// Whether the document is too large for the wording rules.
+    pub fn limited(&self) -> bool {
+        self.doc.len_bytes() > FULL_ANALYSIS_LIMIT
+    }
 }
 
 /// A flag raised when the request it belongs to is dropped (cancelled or answered).

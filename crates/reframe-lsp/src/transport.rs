@@ -145,7 +145,15 @@ impl<R> Input<R> {
         };
         let length = match content_length(&self.raw[..end]) {
             Ok(length) => length,
-            Err(problem) => {
+            Err((problem, Some(length))) => {
+                // The body's extent is known all the same: skipped whole, the stream stays
+                // in step.
+                self.malformed(Value::Null, problem);
+                self.raw.drain(..next);
+                self.mode = Mode::Skip(length);
+                return true;
+            }
+            Err((problem, None)) => {
                 self.malformed(Value::Null, problem);
                 // Drop a byte so that the search for the next header starts past this one.
                 self.raw.drain(..1);
@@ -264,25 +272,44 @@ fn header_end(raw: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-/// The `Content-Length` of a header block, or what is wrong with the block.
-fn content_length(headers: &[u8]) -> Result<usize, String> {
-    let text =
-        std::str::from_utf8(headers).map_err(|_| "the message header is not UTF-8".to_string())?;
-    let mut length = None;
+/// The `Content-Length` of a header block, or what is wrong with the block (and, when
+/// the block repeats one `Content-Length`, the length of the body to skip).
+fn content_length(headers: &[u8]) -> Result<usize, (String, Option<usize>)> {
+    let text = std::str::from_utf8(headers)
+        .map_err(|_| ("the message header is not UTF-8".to_string(), None))?;
+    let mut lengths = Vec::new();
     for line in text.lines() {
         let Some((name, value)) = line.split_once(':') else {
-            return Err(format!("bad message header line {:?}", line.trim_end()));
+            return Err((
+                format!("bad message header line {:?}", line.trim_end()),
+                None,
+            ));
         };
         if name.trim().eq_ignore_ascii_case("content-length") {
             let value = value.trim();
-            length = Some(
+            lengths.push(
                 value
                     .parse::<usize>()
-                    .map_err(|_| format!("bad Content-Length {value:?}"))?,
+                    .map_err(|_| (format!("bad Content-Length {value:?}"), None))?,
             );
         }
     }
-    length.ok_or_else(|| "the message has no Content-Length header".to_string())
+    match lengths[..] {
+        [] => Err(("the message has no Content-Length header".to_string(), None)),
+        [length] => Ok(length),
+        // Which length frames the body would be a guess, and a wrong guess misreads every
+        // later message: the message is refused, and skipped when the lengths agree.
+        [first, ..] => {
+            let agree = lengths.iter().all(|&l| l == first);
+            Err((
+                format!(
+                    "the message has {} Content-Length headers; one is allowed",
+                    lengths.len()
+                ),
+                agree.then_some(first),
+            ))
+        }
+    }
 }
 
 /// Why a body is not a JSON-RPC message.
@@ -454,6 +481,8 @@ mod tests {
         input.push_str(&frame(r#"{"jsonrpc":"2.0","id":3,"result":null}"#));
         input.push_str(&frame(""));
         input.push_str("Content-Length: 5\n\n[1,2]");
+        input.push_str("Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}");
+        input.push_str(&frame(good));
         let bodies = bodies(input.as_bytes());
         let summary: Vec<String> = bodies
             .iter()
@@ -477,6 +506,8 @@ mod tests {
                 "response",
                 "-32700 null",
                 "-32600 null",
+                "-32700 null",
+                "initialize",
             ]
         );
     }

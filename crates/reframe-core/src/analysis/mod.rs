@@ -429,6 +429,9 @@ fn check_prose(
             }
             continue;
         }
+        if cx.config.structural_only {
+            continue;
+        }
         let place = match (field, section) {
             (Some(f), _) => f.label.clone(),
             (None, Some(s)) => s.name().to_string(),
