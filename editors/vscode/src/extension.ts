@@ -1,6 +1,11 @@
 // The reframe extension: starts `reframe lsp` for markdown files and passes the user's
 // settings to it. Everything reframe shows (diagnostics, quick fixes, outline, hovers,
-// completion) comes from the server; this file only starts, configures and restarts it.
+// completion) comes from the server; this file only finds, starts, configures and
+// restarts it, and shows its state and the active write-up's readiness in the status bar.
+//
+// Which server runs: `reframe.server.path` when set; else the binary bundled in a
+// platform-specific .vsix (server/reframe, see scripts/package.mjs); else `reframe` on
+// PATH (then ~/.cargo/bin).
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -8,19 +13,38 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
+  DocumentSymbolRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
 } from "vscode-languageclient/node";
 
-const INSTALL_COMMAND = "cargo install --path .";
+const INSTALL_COMMAND = "pipx install reframe-writeups";
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let ruleCodes: string[] = [];
+let extensionPath = "";
+let status: vscode.StatusBarItem;
+/** What the status bar says about the server: its state and which binary runs. */
+let serverState: { icon: string; label: string; detail: string } = {
+  icon: "$(loading~spin)",
+  label: "starting",
+  detail: "",
+};
+/** The readiness of the active write-up, from the outline's first symbol (or undefined). */
+let readiness: string | undefined;
+let readinessTimer: NodeJS.Timeout | undefined;
+let readinessRequest = 0;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("reframe", { log: true });
+  extensionPath = context.extensionPath;
+  status = vscode.window.createStatusBarItem("reframe.status", vscode.StatusBarAlignment.Left, 10);
+  status.name = "reframe";
+  status.command = "reframe.showOutput";
+  renderStatus();
   // The rule settings are the `reframe.rules.<code>` keys this extension contributes.
   const properties: Record<string, unknown> =
     context.extension.packageJSON?.contributes?.configuration?.properties ?? {};
@@ -30,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     output,
+    status,
     vscode.commands.registerCommand("reframe.restartServer", restart),
     vscode.commands.registerCommand("reframe.showOutput", () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -41,8 +66,87 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         });
       }
     }),
+    vscode.window.onDidChangeActiveTextEditor(() => refreshReadiness(0)),
+    // The server publishes diagnostics after each analysis: the readiness may have moved.
+    vscode.languages.onDidChangeDiagnostics((event) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (active && event.uris.some((uri) => uri.toString() === active)) {
+        refreshReadiness(300);
+      }
+    }),
   );
   await start();
+}
+
+/** The status bar item: the server's state, and the active write-up's readiness. */
+function renderStatus(): void {
+  if (!status) {
+    return;
+  }
+  const text = readiness ? `reframe: ${readiness}` : "reframe";
+  status.text = `${serverState.icon} ${text}`;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.isTrusted = { enabledCommands: ["reframe.showOutput", "reframe.restartServer"] };
+  tooltip.appendMarkdown(`**reframe** language server: ${serverState.label}\n\n`);
+  if (serverState.detail) {
+    tooltip.appendMarkdown(`${serverState.detail}\n\n`);
+  }
+  if (readiness) {
+    tooltip.appendMarkdown(`This write-up: ${readiness} (see the Outline for each section)\n\n`);
+  }
+  tooltip.appendMarkdown(
+    "[Show Output](command:reframe.showOutput) · [Restart Server](command:reframe.restartServer)",
+  );
+  status.tooltip = tooltip;
+  status.accessibilityInformation = { label: `reframe ${serverState.label}${readiness ? `, ${readiness}` : ""}` };
+  const editor = vscode.window.activeTextEditor;
+  if ((editor && editor.document.languageId === "markdown") || serverState.label !== "running") {
+    status.show();
+  } else {
+    status.hide();
+  }
+}
+
+function setServerState(icon: string, label: string, detail = serverState.detail): void {
+  serverState = { icon, label, detail };
+  if (label !== "running") {
+    readiness = undefined;
+  }
+  renderStatus();
+}
+
+/**
+ * Asks the server for the active document's outline after `delay` ms; the first symbol's
+ * detail carries "readiness N/100" for a write-up (nothing for other markdown).
+ */
+function refreshReadiness(delay: number): void {
+  if (readinessTimer) {
+    clearTimeout(readinessTimer);
+  }
+  readinessTimer = setTimeout(() => void readReadiness(), delay);
+}
+
+async function readReadiness(): Promise<void> {
+  const request = ++readinessRequest;
+  const document = vscode.window.activeTextEditor?.document;
+  let found: string | undefined;
+  if (document && document.languageId === "markdown" && client?.isRunning()) {
+    try {
+      const symbols = await client.sendRequest(DocumentSymbolRequest.type, {
+        textDocument: { uri: client.code2ProtocolConverter.asUri(document.uri) },
+      });
+      const detail = symbols?.[0] && "detail" in symbols[0] ? symbols[0].detail : undefined;
+      const match = detail?.match(/readiness \d+\/100/);
+      found = match ? match[0] : undefined;
+    } catch (error) {
+      output.debug(`reframe: reading the readiness: ${String(error)}`);
+    }
+  }
+  // A later request (another editor, a newer analysis) wins.
+  if (request === readinessRequest) {
+    readiness = found;
+    renderStatus();
+  }
 }
 
 export async function deactivate(): Promise<void> {
@@ -73,7 +177,7 @@ function isExecutable(file: string): boolean {
 }
 
 /**
- * Resolves `reframe.server.path` to an executable: a path (relative to the first workspace
+ * Resolves a server setting to an executable: a path (relative to the first workspace
  * folder), or a command looked up on PATH and then in ~/.cargo/bin, where
  * `cargo install` puts it even when VS Code was started without it on PATH.
  */
@@ -99,10 +203,42 @@ function findServer(setting: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The server binary bundled in a platform-specific .vsix (server/reframe), made executable
+ * if the install lost its mode; undefined in a universal .vsix.
+ */
+function bundledServer(): string | undefined {
+  const file = path.join(extensionPath, "server", process.platform === "win32" ? "reframe.exe" : "reframe");
+  if (!fs.existsSync(file)) {
+    return undefined;
+  }
+  if (!isExecutable(file)) {
+    try {
+      fs.chmodSync(file, 0o755);
+    } catch (error) {
+      output.warn(`reframe: could not make ${file} executable: ${String(error)}`);
+    }
+  }
+  return isExecutable(file) ? file : undefined;
+}
+
+/** The server to run and where it came from, or the name that was looked for. */
+function resolveServer(setting: string): { command?: string; source: string } {
+  if (setting) {
+    return { command: findServer(setting), source: `reframe.server.path (${setting})` };
+  }
+  const bundled = bundledServer();
+  if (bundled) {
+    return { command: bundled, source: "bundled with the extension" };
+  }
+  return { command: findServer("reframe"), source: "reframe on PATH" };
+}
+
 async function reportMissingServer(setting: string): Promise<void> {
   const message =
     `reframe: the language server \`${setting}\` was not found. Install it with ` +
-    `\`${INSTALL_COMMAND}\` in a reframe checkout, or set reframe.server.path.`;
+    `\`${INSTALL_COMMAND}\` (or use the extension for your platform, which has it built in), ` +
+    `or set reframe.server.path.`;
   output.error(message);
   const choice = await vscode.window.showErrorMessage(
     message,
@@ -118,15 +254,17 @@ async function reportMissingServer(setting: string): Promise<void> {
 
 async function start(): Promise<void> {
   const config = vscode.workspace.getConfiguration("reframe");
-  const setting = config.get<string>("server.path", "reframe").trim() || "reframe";
-  const command = findServer(setting);
+  const setting = config.get<string>("server.path", "").trim();
+  const { command, source } = resolveServer(setting);
   if (!command) {
+    setServerState("$(error)", "not found", `\`${setting || "reframe"}\` was not found`);
     // Not awaited: the notification stays up without holding activation.
-    void reportMissingServer(setting);
+    void reportMissingServer(setting || "reframe");
     return;
   }
   const args = ["lsp", ...config.get<string[]>("server.extraArgs", [])];
-  output.info(`starting ${command} ${args.join(" ")}`);
+  output.info(`starting ${command} ${args.join(" ")} (${source})`);
+  setServerState("$(loading~spin)", "starting", `\`${command}\` (${source})`);
   const serverOptions: ServerOptions = {
     run: { command, args },
     debug: { command, args },
@@ -149,11 +287,26 @@ async function start(): Promise<void> {
     },
   };
   client = new LanguageClient("reframe", "reframe", serverOptions, clientOptions);
+  const started = client;
+  started.onDidChangeState(({ newState }) => {
+    if (client !== started) {
+      return;
+    }
+    if (newState === State.Running) {
+      setServerState("$(check)", "running");
+      refreshReadiness(0);
+    } else if (newState === State.Starting) {
+      setServerState("$(loading~spin)", "starting");
+    } else {
+      setServerState("$(circle-slash)", "stopped");
+    }
+  });
   try {
     await client.start();
   } catch (error) {
     const message = `reframe: could not start ${command}: ${error instanceof Error ? error.message : String(error)}`;
     output.error(message);
+    setServerState("$(error)", "failed to start");
     void vscode.window.showErrorMessage(message, "Show Output").then((choice) => {
       if (choice) {
         output.show(true);
@@ -165,6 +318,7 @@ async function start(): Promise<void> {
 async function stop(): Promise<void> {
   const running = client;
   client = undefined;
+  setServerState("$(circle-slash)", "stopped");
   if (running) {
     try {
       await running.stop();

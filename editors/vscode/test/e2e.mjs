@@ -5,14 +5,19 @@
 //                   found" check)
 //   E2E_ARTIFACTS   where debug screenshots go
 //   E2E_SCREENSHOT  where the README screenshot goes
+//   E2E_MODE        `settings` (reframe.server.path points at a build: rule settings and
+//                   the missing-binary notification are tested) or `bundled` (the
+//                   platform .vsix alone, no settings: the status bar's readiness and
+//                   source.fixAll.reframe on save are tested)
 // Exits non-zero, naming the step, when anything a user would see is wrong.
 
 import { chromium } from "playwright-core";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const env = process.env;
 const FILE = "ci-migration.md";
+const MODE = env.E2E_MODE ?? "settings";
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = (message) => console.log(`e2e [${elapsed()}] ${message}`);
@@ -185,6 +190,67 @@ try {
   log(`problems after the fix: ${problemCount(after)}`);
   await snap("after-fix");
 
+  step = "read the readiness in the status bar";
+  // The extension reads it from the outline's first symbol ("readiness N/100").
+  const statusItem = page.locator(".statusbar-item", { hasText: /reframe: readiness \d+\/100/ });
+  await statusItem.first().waitFor({ timeout: 15000 });
+  const statusText = normalise(await statusItem.first().innerText());
+  const score = Number(statusText.match(/readiness (\d+)\/100/)[1]);
+  check(score > 0 && score <= 100, `a readiness out of range in the status bar: ${statusText}`);
+  log(`status bar: ${statusText}`);
+
+  if (MODE === "bundled") {
+    step = "save: codeActionsOnSave applies source.fixAll.reframe";
+    // Bring line 25 ("I just set up …") into view: Monaco renders only the visible lines.
+    await page.keyboard.press("Control+G");
+    await page.keyboard.type("25:28");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    const before = await editorText();
+    check(
+      before.includes("I just set up reusable"),
+      `the minimiser “I just set up” is not in the editor before saving:\n${before}`,
+    );
+    await page.keyboard.press("Control+S");
+    const saved = await poll(
+      editorText,
+      (text) => text.includes("Solution Overview**: I set up reusable"),
+      15000,
+    );
+    check(
+      saved.includes("Solution Overview**: I set up reusable") && !saved.includes("I just set up"),
+      `saving did not drop the minimiser “just” (source.fixAll.reframe):\n${saved}`,
+    );
+    // The fixed text is what was written to disk.
+    const onDisk = await poll(
+      async () => readFileSync(join(env.E2E_WORKSPACE, FILE), "utf8"),
+      (text) => text.includes("I set up reusable"),
+      10000,
+    );
+    check(
+      onDisk.includes("- **Solution Overview**: I set up reusable GitHub Actions workflows") &&
+        onDisk.includes("I led the migration") &&
+        !onDisk.includes("I just set up"),
+      `the saved file does not hold the quick fix and the safe fixes:\n${onDisk}`,
+    );
+    const fixedOnSave = [
+      ["“just” dropped", !onDisk.includes("I just set up")],
+      ["“some” dropped", onDisk.includes("I wrote Terraform for")],
+      ["heading completed", onDisk.includes("## 5. Impact (Ops Style)")],
+    ].filter(([, done]) => done).map(([what]) => what);
+    log(`saved with the safe fixes: ${fixedOnSave.join(", ")}`);
+    await waitForProblems(
+      (rows) => !rows.some((row) => row.includes("reframe minimizer [Ln 25,")),
+      "the minimizer problem on line 25 is still listed after saving",
+    );
+    const statusAfter = normalise(await statusItem.first().innerText());
+    log(`status bar after saving: ${statusAfter}`);
+    await page.screenshot({ path: env.E2E_SCREENSHOT });
+    console.log(`e2e: passed in ${elapsed()}`);
+    await browser.close();
+    process.exit(0);
+  }
+
   // Settings are changed through the workspace's .vscode/settings.json, which VS Code
   // watches (code-server does not pick up edits to the user settings file).
   const workspaceSettings = (settings) => {
@@ -209,7 +275,7 @@ try {
   step = "point reframe.server.path at a missing binary";
   // Changing reframe.server.* restarts the server, which is now not found.
   workspaceSettings({ "reframe.rules.hedge": "off", "reframe.server.path": "/nonexistent/reframe" });
-  const toast = page.locator(".notification-toast", { hasText: "cargo install --path ." });
+  const toast = page.locator(".notification-toast", { hasText: "pipx install reframe-writeups" });
   await toast.waitFor({ timeout: 20000 });
   const message = normalise(await toast.locator(".notification-list-item-message").innerText());
   const buttons = normalise(await toast.locator(".notification-list-item-buttons-container").innerText());
