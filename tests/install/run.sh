@@ -177,7 +177,8 @@ step_pre_commit() {
   for expected in 'writeup.md:14:18' 'warning\[placeholder\]' 'warning\[minimizer\]'; do
     grep -q "$expected" "$scratch/pc1.out" || { cat "$scratch/pc1.out"; fail "the reframe hook's output has no $expected"; }
   done
-  if grep -q 'notes.md:' "$scratch/pc1.out"; then cat "$scratch/pc1.out"; fail "the hook reported findings in notes.md, not a write-up"; fi
+  if grep -q -- '--> notes.md:' "$scratch/pc1.out"; then cat "$scratch/pc1.out"; fail "the hook reported findings in notes.md, not a write-up"; fi
+  grep -q 'notes.md: not a write-up' "$scratch/pc1.out" || { cat "$scratch/pc1.out"; fail "the hook did not skip notes.md"; }
   echo "reframe hook on the weak write-up: failed as it should ($(grep -c '^warning\[' "$scratch/pc1.out") warnings)"
 
   status=0
@@ -188,7 +189,6 @@ step_pre_commit() {
   grep -q '^- \*\*What You Did\*\*: I codified' "$work/writeup.md" || fail "reframe-fix changed more than the minimiser"
   # The fix is in the work tree, not staged: `git add` takes it.
   [ "$(git -C "$work" diff --name-only)" = writeup.md ] || fail "reframe-fix left $(git -C "$work" diff --name-only | tr '\n' ' ') modified, not just writeup.md"
-  git -C "$work" diff --cached --quiet -- notes.md || true
   echo "reframe-fix: dropped “just”, writeup.md left modified for git add"
 
   # The writer fills the placeholder and stages: both hooks pass, the file is the example.
