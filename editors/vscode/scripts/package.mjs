@@ -6,7 +6,8 @@
 //
 // A platform-specific .vsix carries the release binary as server/reframe (server/reframe.exe
 // for win32-*): --server PATH or $REFRAME_SERVER_BIN, default ../../target/release/reframe
-// (build it with `cargo build --release --locked` for that platform first). Each target is
+// (reframe.exe for win32-*; build it with `cargo build --release --locked` for that
+// platform first). Each target is
 // one CI job: build the binary on (or for) the platform, then run this with its target.
 // `--out FILE` names the .vsix.
 import { execFileSync } from "node:child_process";
@@ -49,15 +50,15 @@ run("npm", ["run", "build", "--", "--minify"]);
 const serverDir = join(root, "server");
 rmSync(serverDir, { recursive: true, force: true });
 if (options.target) {
-  const binary = resolve(options.server || join(root, "..", "..", "target", "release", "reframe"));
+  const exe = options.target.startsWith("win32-") ? "reframe.exe" : "reframe";
+  const binary = resolve(options.server || join(root, "..", "..", "target", "release", exe));
   if (!existsSync(binary) || !statSync(binary).isFile()) {
     fail(`no server binary at ${binary}: build it (cargo build --release --locked) or pass --server PATH`);
   }
   mkdirSync(serverDir);
-  const name = options.target.startsWith("win32-") ? "reframe.exe" : "reframe";
-  copyFileSync(binary, join(serverDir, name));
-  chmodSync(join(serverDir, name), 0o755);
-  console.log(`package: bundling ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB) as server/${name}`);
+  copyFileSync(binary, join(serverDir, exe));
+  chmodSync(join(serverDir, exe), 0o755);
+  console.log(`package: bundling ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB) as server/${exe}`);
 }
 
 const out = options.out || (options.target ? `reframe-${options.target}.vsix` : "reframe.vsix");
