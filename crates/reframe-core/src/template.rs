@@ -65,6 +65,10 @@ pub struct Section {
     /// repeats it (one per month, one per story). Never matched by its title, and not
     /// counted when deciding whether a document is a write-up of the template.
     pub repeatable: bool,
+    /// Other headings the template accepts for this section, from a comment line in its
+    /// body (`<!-- also: Results, Outcome -->`): a document heading with one of these titles
+    /// stands for the section as its own heading does.
+    pub aliases: Vec<String>,
     /// The template's markdown body of this section (heading excluded), used to insert a
     /// missing section.
     pub body: String,
@@ -439,8 +443,13 @@ fn parse_section(heading: &str, level: u8, body: &[&str]) -> Section {
     let mut fields = Vec::new();
     let mut subsections = Vec::new();
     let mut subsection: Option<String> = None;
+    let mut aliases = Vec::new();
     for (i, line) in body.iter().enumerate() {
         if in_fence(body, i) {
+            continue;
+        }
+        if let Some(names) = parse_aliases(line) {
+            aliases.extend(names);
             continue;
         }
         if let Some((_, text)) = parse_atx_heading(line) {
@@ -481,8 +490,30 @@ fn parse_section(heading: &str, level: u8, body: &[&str]) -> Section {
         subsections,
         guidance_only: false,
         repeatable,
+        aliases,
         body: body_text,
     }
+}
+
+/// The names of an `<!-- also: A, B -->` comment line, if the line is one.
+fn parse_aliases(line: &str) -> Option<Vec<String>> {
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
+    let (key, names) = inner.split_once(':')?;
+    if !key.trim().eq_ignore_ascii_case("also") {
+        return None;
+    }
+    Some(
+        names
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 fn trim_blank_lines<'a>(lines: &'a [&'a str]) -> Vec<&'a str> {
@@ -654,6 +685,15 @@ mod tests {
         assert_eq!(t.reframes[0].strong, "detection took 4 minutes");
         assert!(t.problems().is_empty());
         assert!(!Template::parse("empty", "just text").problems().is_empty());
+    }
+
+    #[test]
+    fn section_aliases_come_from_an_also_comment() {
+        let source = "## Outcome\n<!-- also: Results, The result; Impact -->\n\n- **Result**: [x]\n\n## Lessons\n\n<!-- a note -->\n";
+        let t = Template::parse("t", source);
+        assert_eq!(t.sections[0].aliases, ["Results", "The result", "Impact"]);
+        assert!(t.sections[0].guidance.is_empty());
+        assert!(t.sections[1].aliases.is_empty());
     }
 
     #[test]

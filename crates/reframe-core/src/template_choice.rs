@@ -269,6 +269,15 @@ mod tests {
             chosen("## Summary\n\n## Accomplishments\n\n## Impact\n\n## Growth\n"),
             "self-review"
         );
+        // Headings the templates also accept for their sections.
+        assert_eq!(
+            chosen("# Paywall\n\n## The Approach\n\n## The Result\n\n## What I'd Do Differently\n"),
+            "case-study"
+        );
+        assert_eq!(
+            chosen("## Story\n\n### Background\n\n### Actions taken\n\n### Results\n"),
+            "star"
+        );
         // Month headings alone do not make a brag document; two of its sections do.
         assert_eq!(chosen("## January\n\n## February\n"), "ops-writeup");
         assert_eq!(

@@ -63,11 +63,24 @@ fn words_match(a: &str, b: &str) -> bool {
     a == b || (a.len() >= 5 && b.len() >= 5 && strsim::levenshtein(a, b) <= 1)
 }
 
-/// How well a heading stands for a section: 3 exact, 2 same title, 1 similar, 0 not at all.
-/// The second value breaks ties between similar titles.
+/// How well a heading stands for a section: 3 exact (its heading, or one of the names the
+/// template also accepts for it), 2 same title, 1 similar, 0 not at all. The second value
+/// breaks ties between similar titles.
 fn score(heading_text: &str, section: &crate::template::Section) -> (u8, f64) {
     if normalize_label(heading_text) == normalize_label(&section.heading) {
         return (3, 1.0);
+    }
+    if !section.aliases.is_empty() {
+        let (_, title) = split_heading_number(heading_text);
+        let label = normalize_label(&title);
+        let words = title_words(&title);
+        let alias = section
+            .aliases
+            .iter()
+            .any(|a| normalize_label(a) == label || (!words.is_empty() && title_words(a) == words));
+        if alias {
+            return (3, 1.0);
+        }
     }
     let (number, title) = split_heading_number(heading_text);
     let numbers_agree = match (&number, &section.number) {
