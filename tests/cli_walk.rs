@@ -24,9 +24,13 @@ struct Run {
     stderr: String,
 }
 
-/// Runs reframe in `dir` with `stdin`, killed after `limit` (a failure).
+/// How long one run may take. A hang (a FIFO read, a link loop) never ends, so the limit
+/// only needs to be far above a debug build's start-up and check on a busy two-core machine.
+const LIMIT: Duration = Duration::from_secs(90);
+
+/// Runs reframe in `dir` with `stdin`, killed after [`LIMIT`] (a failure).
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-    run_with(dir, args, env, stdin, Duration::from_secs(20), |_| {})
+    run_with(dir, args, env, stdin, LIMIT, |_| {})
 }
 
 fn run_with(
@@ -635,7 +639,7 @@ fn fix_never_overwrites_a_file_changed_after_it_was_read() {
         &["check", "--fix", "w.md"],
         &[("REFRAME_TEST_FIX_PAUSE_MS", "1500")],
         None,
-        Duration::from_secs(30),
+        LIMIT,
         |_| {
             std::thread::sleep(Duration::from_millis(500));
             let mut file = std::fs::OpenOptions::new()
@@ -666,7 +670,7 @@ fn fix_that_cannot_write_still_prints_the_findings() {
         &["check", "--fix", "w.md"],
         &[("REFRAME_TEST_FIX_PAUSE_MS", "1500")],
         None,
-        Duration::from_secs(30),
+        LIMIT,
         |pid| {
             // The temporary file's name is taken: the write fails.
             std::fs::create_dir_all(folder.join(format!(".w.md.reframe-{pid}.tmp/x"))).unwrap();
