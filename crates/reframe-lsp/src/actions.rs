@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
+use reframe_core::rules::RuleCode;
 use serde_json::{Value, json};
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command, DocumentChanges,
+    OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::snapshot::Snapshot;
@@ -132,10 +133,11 @@ pub fn code_actions(
     }
     let range = byte_range(snap, params.range);
     let only = params.context.only.as_deref();
-    let found = actions::actions(&text, &analysis, snap.profile.template(), range);
+    let found = actions::actions(&text, &analysis, snap.profile.template(), range.clone());
     let mut out = Vec::new();
     let offered = found.iter().filter(|a| wanted(&kind_of(a.kind), only));
-    for a in offered.take(MAX_ACTIONS) {
+    let allow = allow_actions(snap, &text, &analysis, range, only);
+    for a in offered.take(MAX_ACTIONS.saturating_sub(allow.len())) {
         if snap.cancelled() {
             return None;
         }
@@ -151,7 +153,84 @@ pub fn code_actions(
             snap, uri, &analysis, a, lazy,
         )));
     }
+    out.extend(allow.into_iter().map(CodeActionOrCommand::CodeAction));
     Some(out)
+}
+
+/// The command that adds a phrase to `[allow] phrases` of the nearest `.reframe.toml`;
+/// its arguments are the document's file path and the phrase.
+pub const ALLOW_PHRASE: &str = "reframe.allowPhrase";
+
+/// At most this many "Allow …" actions per request (one per distinct phrase).
+const MAX_ALLOW_ACTIONS: usize = 20;
+
+/// Whether a finding comes from a wording rule, whose phrase can be allowed.
+fn is_wording(code: RuleCode) -> bool {
+    matches!(
+        code,
+        RuleCode::WeakVerb
+            | RuleCode::Minimizer
+            | RuleCode::Hedge
+            | RuleCode::PassiveVoice
+            | RuleCode::Custom(_)
+    )
+}
+
+/// "Allow “<phrase>” in this folder's .reframe.toml" for the wording findings in `range`:
+/// a command the server runs (`workspace/executeCommand`), which edits the file on disk.
+/// Only for documents that are files.
+fn allow_actions(
+    snap: &Snapshot,
+    text: &str,
+    analysis: &Analysis,
+    range: std::ops::Range<usize>,
+    only: Option<&[CodeActionKind]>,
+) -> Vec<CodeAction> {
+    if snap.profile.path.is_none() || !wanted(&CodeActionKind::QUICKFIX, only) {
+        return Vec::new();
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for finding in &analysis.findings {
+        let touches = finding.range.start <= range.end && range.start <= finding.range.end;
+        if !touches || !is_wording(finding.code) {
+            continue;
+        }
+        let Some(phrase) = text.get(finding.range.clone()).map(str::trim) else {
+            continue;
+        };
+        let key = phrase.to_ascii_lowercase();
+        if phrase.is_empty() || phrase.contains('\n') || seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let title = format!("Allow “{phrase}” in this folder's .reframe.toml");
+        out.push(CodeAction {
+            title: title.clone(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![to_proto::diagnostic(
+                &snap.doc,
+                finding,
+                snap.encoding,
+            )]),
+            edit: None,
+            command: Some(Command {
+                title,
+                command: ALLOW_PHRASE.to_string(),
+                arguments: Some(vec![
+                    json!(snap.profile.path.as_ref().map(|p| p.display().to_string())),
+                    Value::String(phrase.to_string()),
+                ]),
+            }),
+            is_preferred: None,
+            disabled: None,
+            data: None,
+        });
+        if out.len() >= MAX_ALLOW_ACTIONS {
+            break;
+        }
+    }
+    out
 }
 
 /// The document an action offered earlier is about (from its `data`).

@@ -24,21 +24,23 @@ pub mod to_proto;
 pub mod transport;
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, mpsc};
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions,
     CompletionParams, CompletionResponse, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentSymbolParams,
-    DocumentSymbolResponse, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
-    Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
-    InitializedParams, InlayHint, InlayHintParams, MessageType, OneOf, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FoldingRange,
+    FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
+    InlayHintParams, LSPAny, MessageType, OneOf, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -306,6 +308,10 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![actions::ALLOW_PHRASE.to_string()],
+                    work_done_progress_options: Default::default(),
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -361,6 +367,66 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != actions::ALLOW_PHRASE {
+            let mut error = Error::invalid_params(format!("unknown command {}", params.command));
+            error.data = Some(LSPAny::String(params.command));
+            return Err(error);
+        }
+        let argument = |i: usize| params.arguments.get(i).and_then(LSPAny::as_str);
+        let (Some(document), Some(phrase)) = (argument(0), argument(1)) else {
+            return Err(Error::invalid_params(
+                "reframe.allowPhrase takes a document path and a phrase",
+            ));
+        };
+        let document = PathBuf::from(document);
+        // Only for a document that is open here: the command writes files.
+        let open = lock(&self.state)
+            .documents
+            .values()
+            .any(|d| d.profile.path.as_deref() == Some(document.as_path()));
+        let folder = document.parent().map(Path::to_path_buf);
+        let (true, Some(folder)) = (open, folder) else {
+            return Err(Error::invalid_params(format!(
+                "{} is not an open document",
+                document.display()
+            )));
+        };
+        let phrase = phrase.to_string();
+        let file = reframe_workspace::allow::target_file(&folder);
+        let written = file.clone();
+        let outcome = self
+            .workers
+            .run(move || reframe_workspace::allow::allow_phrase(&written, &phrase))
+            .await;
+        let changed = match outcome {
+            Ok(Ok(changed)) => changed,
+            Ok(Err(problem)) => {
+                let text = format!("reframe: cannot allow the phrase: {problem}");
+                self.client.show_message(MessageType::ERROR, &text).await;
+                return Err(Error::invalid_params(text));
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        if changed {
+            // Every open document under that file's folder is analysed again with it.
+            let (uris, notices) = {
+                let mut state = lock(&self.state);
+                state.settings.forget(&file);
+                settings::refresh_open_documents(&mut state)
+            };
+            uris.into_iter().for_each(|uri| self.schedule(uri));
+            settings::send(&self.client, notices).await;
+            self.client
+                .log_message(
+                    MessageType::INFO,
+                    format!("reframe: {} updated", file.display()),
+                )
+                .await;
+        }
+        Ok(None)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

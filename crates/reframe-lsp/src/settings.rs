@@ -217,6 +217,12 @@ impl Settings {
         relevant
     }
 
+    /// Forgets the configurations read from `file` (which the server just wrote).
+    pub fn forget(&mut self, file: &Path) {
+        self.cache
+            .retain(|_, entry| !entry.sources.iter().any(|s| s == file));
+    }
+
     /// The configuration for the document at `uri`, loading or reloading it when needed.
     /// Messages about a configuration that fails to load go to `notices`.
     pub fn profile_for(&mut self, uri: &Uri, notices: &mut Vec<Notice>) -> Profile {

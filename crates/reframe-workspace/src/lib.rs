@@ -8,6 +8,7 @@
 //! limit ([`read_regular_file`]); a relative template path must stay inside the
 //! configuration file's folder tree or a configured template folder.
 
+pub mod allow;
 pub mod schema;
 
 use std::io::Read;
