@@ -31,7 +31,7 @@ fn as_json(toml_text: &str) -> Value {
     toml::from_str(toml_text).expect("the example is TOML")
 }
 
-/// The ```toml blocks of a markdown file that are configurations (all of them are).
+/// The ```toml blocks of a markdown file.
 fn toml_blocks(text: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
@@ -65,7 +65,12 @@ fn the_shipped_schema_is_the_generated_one() {
 
 #[test]
 fn every_documented_configuration_is_valid() {
-    let validator = jsonschema::validator_for(&schema()).expect("a valid schema");
+    let schema = schema();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let properties = schema["properties"]
+        .as_object()
+        .expect("properties")
+        .clone();
     let mut documents = vec![root().join("README.md")];
     for entry in std::fs::read_dir(root().join("docs")).unwrap().flatten() {
         if entry.path().extension().is_some_and(|e| e == "md") {
@@ -76,8 +81,16 @@ fn every_documented_configuration_is_valid() {
     for document in &documents {
         let text = std::fs::read_to_string(document).unwrap();
         for block in toml_blocks(&text) {
+            // Other tools' files (Helix's languages.toml) share no key with reframe's.
+            let value = as_json(&block);
+            let ours = value
+                .as_object()
+                .is_some_and(|table| table.keys().any(|k| properties.contains_key(k)));
+            if !ours {
+                continue;
+            }
             let errors: Vec<String> = validator
-                .iter_errors(&as_json(&block))
+                .iter_errors(&value)
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
             assert!(
