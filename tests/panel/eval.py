@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,38 @@ def overlaps(a: tuple, b: tuple) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+HTML_START = re.compile(r"^ {0,3}</?[A-Za-z][A-Za-z0-9-]*(?:\s|/?>|$)")
+RAW_START = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.I)
+
+
+def html_lines(text: str) -> set[int]:
+    """1-based lines inside HTML blocks as CommonMark reads them (raw blocks to their
+    closing tag, other HTML blocks to the next blank line). reframe never reads prose
+    there by design, so labels on those lines are excluded from scoring."""
+    inside: set[int] = set()
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        raw = RAW_START.match(lines[i])
+        if raw:
+            close = re.compile(rf"</{raw.group(1)}>", re.I)
+            j = i
+            while j < len(lines) and not close.search(lines[j]):
+                j += 1
+            inside.update(range(i + 1, min(j, len(lines) - 1) + 2))
+            i = j + 1
+            continue
+        if HTML_START.match(lines[i]):
+            j = i
+            while j < len(lines) and lines[j].strip():
+                j += 1
+            inside.update(range(i + 1, j + 1))
+            i = j
+            continue
+        i += 1
+    return inside
+
+
 def evaluate(binary: str, do_materialise: bool = True) -> dict:
     if do_materialise:
         failed, mismatched = mat.materialise(verbose=False)
@@ -140,7 +173,9 @@ def evaluate(binary: str, do_materialise: bool = True) -> dict:
 
     per = {r: {"tp": 0, "fp": 0, "fn": 0, "located": 0} for r in RULES}
     fps, fns = [], []
-    judged = [l for l in labels if not l["unsure"]]
+    html = {s["id"]: html_lines((files_dir / f"{s['id']}.md").read_text(encoding="utf-8")) for s in sources}
+    in_html = [l for l in labels if not l["unsure"] and l["line"] in html.get(l["source_id"], set())]
+    judged = [l for l in labels if not l["unsure"] and l["line"] not in html.get(l["source_id"], set())]
     sent_of = {}
     for sid, sents in sents_by_src.items():
         for s in sents:
@@ -176,7 +211,9 @@ def evaluate(binary: str, do_materialise: bool = True) -> dict:
     overall = {k: sum(per[r][k] for r in RULES) for k in ("tp", "fp", "fn", "located")}
     return {
         "sentences_judged": len(judged),
-        "sentences_unsure": len(labels) - len(judged),
+        "sentences_unsure": len([l for l in labels if l["unsure"]]),
+        "sentences_in_html": len(in_html),
+        "weak_in_html": len([l for l in in_html if l["codes_list"]]),
         "rules": {r: ratios(per[r]) for r in RULES},
         "overall": ratios(overall),
         "unjudged_count": len(unjudged),
@@ -192,7 +229,8 @@ def fmt(x):
 
 
 def print_report(res: dict) -> None:
-    print(f"panel: {res['sentences_judged']} judged sentences ({res['sentences_unsure']} unsure, excluded)\n")
+    print(f"panel: {res['sentences_judged']} judged sentences ({res['sentences_unsure']} unsure, excluded; "
+          f"{res['sentences_in_html']} inside HTML blocks, {res['weak_in_html']} of them weak, excluded: reframe does not read HTML)\n")
     print(f"{'rule':<14} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'located':>8}")
     for name, c in list(res["rules"].items()) + [("overall", res["overall"])]:
         print(f"{name:<14} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {fmt(c['precision']):>6} {fmt(c['recall']):>6} {c['located']:>8}")

@@ -233,14 +233,17 @@ fn quick_fixes(
                     }
                     _ => "",
                 };
+                // Who or what the flagged words name stays ("Assisted the data team with" →
+                // "[what you did] the data team with"): only the vague verb is asked about.
+                let (range, asked) = prompt_range(text, finding);
                 out.push(Action {
                     title: format!(
                         "Replace “{}” with a placeholder for what you did",
-                        flagged.trim()
+                        asked.trim()
                     ),
                     kind: ActionKind::QuickFix,
                     edits: vec![Edit {
-                        range: finding.range.clone(),
+                        range,
                         new_text: format!("{subject}[what you did]"),
                     }],
                     // Asking keeps the sentence honest where no verb of ours would.
@@ -504,7 +507,7 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
             "has" | "have" | "had" | "will" | "would"
         )
         && !subject.contains([',', ':', '(', ')', '"', '`', '*', '[', ']']);
-    if simple_subject && let Some(past) = crate::rules::phrases::past_of_participle(participle) {
+    if simple_subject && let Some(past) = past_of_participle(participle) {
         let object = lowercase_article(subject);
         for who in ["I", "We"] {
             out.push(Action {
@@ -531,17 +534,75 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
     if stranded {
         return out;
     }
+    // After the verb's particle: "was broken down by [who]", not "broken by [who] down".
+    let particle_end = {
+        let rest = &text[finding.range.end..sentence.end];
+        let word: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect();
+        let lead = rest.len() - rest.trim_start().len();
+        if matches!(
+            word.to_lowercase().as_str(),
+            "out" | "up" | "down" | "off" | "away" | "back" | "over"
+        ) {
+            finding.range.end + lead + word.len()
+        } else {
+            finding.range.end
+        }
+    };
     out.push(Action {
         title: "Name who did it (“by [who]”)".to_string(),
         kind: ActionKind::QuickFix,
         edits: vec![Edit {
-            range: finding.range.end..finding.range.end,
+            range: particle_end..particle_end,
             new_text: " by [who]".to_string(),
         }],
         preferred: out.is_empty(),
         fixes: Some(index),
     });
     out
+}
+
+/// The simple past of a participle, from the language layer where it knows the verb
+/// ("broken" → "broke"), else from the phrase tables' word list.
+fn past_of_participle(participle: &str) -> Option<String> {
+    let lower = participle.to_lowercase();
+    crate::language::past_of_participle(&lower)
+        .or_else(|| crate::rules::phrases::past_of_participle(participle))
+}
+
+/// Function words that may be dropped with a vague verb ("helped with", "worked on").
+const VERB_PARTICLES: &[&str] = &[
+    "with", "on", "in", "to", "for", "of", "out", "into", "at", "the", "a", "an", "and", "my",
+    "our", "their", "was", "were", "been", "am", "is", "are", "i", "we", "i'm", "we're", "i've",
+    "we've", "closely", "together", "also", "actively", "directly",
+];
+
+/// The part of a weak-verb finding that the `[what you did]` prompt replaces: all of it
+/// when the rest is function words ("helped with" → "[what you did]"), else only the
+/// leading verb, so that the people or things it names stay ("Assisted the data team
+/// with" → "[what you did] the data team with"). Returns the range and its text.
+fn prompt_range<'t>(text: &'t str, finding: &Finding) -> (Range<usize>, &'t str) {
+    let flagged = text.get(finding.range.clone()).unwrap_or("");
+    let words: Vec<(usize, &str)> = flagged
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - flagged.as_ptr() as usize, w))
+        .collect();
+    let content = words.iter().skip(1).any(|(_, w)| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+            .replace('’', "'");
+        !w.is_empty() && !VERB_PARTICLES.contains(&w.as_str())
+    });
+    if !content {
+        return (finding.range.clone(), flagged);
+    }
+    let end = words.first().map_or(flagged.len(), |(at, w)| at + w.len());
+    let range = finding.range.start..finding.range.start + end;
+    (range.clone(), text.get(range).unwrap_or(""))
 }
 
 /// A sentence-initial subject as an object: "The pipeline" → "the pipeline"; proper nouns

@@ -468,7 +468,10 @@ fn check_prose(
                     "replacements": hit.replacements,
                     // Whether the first replacement says the same in stronger words
                     // (preferred) or claims more (an alternative to choose only if true).
-                    "keepsMeaning": wording::keeps_meaning(&hit),
+                    "keepsMeaning": wording::keeps_meaning(
+                        &hit,
+                        block.prose.get(hit.range.clone()).unwrap_or("")
+                    ),
                     // Where the replacements go, relative to the flagged words.
                     "fixStart": hit.fix_range.start as i64 - hit.range.start as i64,
                     "fixEnd": hit.fix_range.end as i64 - hit.range.end as i64,

@@ -61,60 +61,73 @@ fn findings_in(analysis: &Analysis, code: RuleCode, span: &Range<usize>) -> usiz
         .count()
 }
 
-/// Progress of every template section present in the document (guidance-only sections
-/// have nothing to fill and are left out).
+/// Progress of every template section present in the document, one entry per heading
+/// standing for it, in the order of the template's sections (guidance-only sections have
+/// nothing to fill and are left out).
 pub fn progress(analysis: &Analysis, template: &Template) -> Vec<SectionProgress> {
     let mut out = Vec::new();
     for (index, (section, m)) in template.sections.iter().zip(&analysis.sections).enumerate() {
         if section.guidance_only || m.status == SectionStatus::Missing {
             continue;
         }
-        let Some(&heading) = m.headings.first() else {
-            continue;
-        };
-        let Some(span) = section_span(analysis, heading) else {
-            continue;
-        };
-        let doc_fields: Vec<&super::model::Field> = analysis
-            .model
-            .fields
-            .iter()
-            .filter(|f| span.start <= f.item_range.start && f.item_range.start < span.end)
-            .collect();
-        let mut filled = 0;
-        let mut missing = Vec::new();
-        for field in &section.fields {
-            let wanted = normalize_label(&field.label);
-            match doc_fields
-                .iter()
-                .find(|f| normalize_label(&f.label) == wanted)
-            {
-                Some(f) => {
-                    let item = f.item_range.clone();
-                    let answered = analysis.findings.iter().all(|x| {
-                        !(matches!(
-                            x.code,
-                            RuleCode::EmptyField | RuleCode::Placeholder | RuleCode::TemplatePrompt
-                        ) && item.start <= x.range.start
-                            && x.range.start < item.end.max(item.start + 1))
-                    });
-                    if answered {
-                        filled += 1;
-                    }
-                }
-                None => missing.push(field.label.clone()),
-            }
+        // Every heading standing for the section: a repeat (the next story, the next
+        // month) is filled on its own.
+        for &heading in &m.headings {
+            let Some(span) = section_span(analysis, heading) else {
+                continue;
+            };
+            out.push(section_progress(analysis, section, index, heading, span));
         }
-        out.push(SectionProgress {
-            section: index,
-            heading,
-            fields_total: section.fields.len(),
-            fields_filled: filled,
-            placeholders: findings_in(analysis, RuleCode::Placeholder, &span),
-            missing_fields: missing,
-        });
     }
     out
+}
+
+/// How far the document section under `heading` fills template section `index`.
+fn section_progress(
+    analysis: &Analysis,
+    section: &crate::template::Section,
+    index: usize,
+    heading: usize,
+    span: Range<usize>,
+) -> SectionProgress {
+    let doc_fields: Vec<&super::model::Field> = analysis
+        .model
+        .fields
+        .iter()
+        .filter(|f| span.start <= f.item_range.start && f.item_range.start < span.end)
+        .collect();
+    let mut filled = 0;
+    let mut missing = Vec::new();
+    for field in &section.fields {
+        let wanted = normalize_label(&field.label);
+        match doc_fields
+            .iter()
+            .find(|f| normalize_label(&f.label) == wanted)
+        {
+            Some(f) => {
+                let item = f.item_range.clone();
+                let answered = analysis.findings.iter().all(|x| {
+                    !(matches!(
+                        x.code,
+                        RuleCode::EmptyField | RuleCode::Placeholder | RuleCode::TemplatePrompt
+                    ) && item.start <= x.range.start
+                        && x.range.start < item.end.max(item.start + 1))
+                });
+                if answered {
+                    filled += 1;
+                }
+            }
+            None => missing.push(field.label.clone()),
+        }
+    }
+    SectionProgress {
+        section: index,
+        heading,
+        fields_total: section.fields.len(),
+        fields_filled: filled,
+        placeholders: findings_in(analysis, RuleCode::Placeholder, &span),
+        missing_fields: missing,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,10 +191,7 @@ pub fn outline(analysis: &Analysis, template: &Template) -> Vec<Symbol> {
             pop_into(&mut stack, &mut roots);
         }
         let matched = progress.iter().find(|p| p.heading == h);
-        let is_section = analysis
-            .sections
-            .iter()
-            .any(|m| m.headings.first() == Some(&h));
+        let is_section = analysis.sections.iter().any(|m| m.headings.contains(&h));
         let range = heading.range.start..heading.section_end;
         let children: Vec<Symbol> = analysis
             .model

@@ -3,7 +3,7 @@
 //!
 //! | part | points | earned |
 //! | --- | --: | --- |
-//! | fields answered | 40 | in proportion to the fields answered (a section that is a menu — impact outcomes, skills — asks for at most three; a section without fields asks for content) |
+//! | fields answered | 40 | in proportion to the fields answered (a section that is a menu — impact outcomes, skills — asks for at most three; a section without fields asks for content; a repeated section — the next story — asks again) |
 //! | placeholders left | 15 | all with none left, 3 fewer per placeholder |
 //! | wording | 20 | all with no weak phrase, nothing at 4 weak phrases (wording findings) per 100 words |
 //! | impact evidence | 25 | in proportion to the impact bullets with a figure or a before/after, out of at least three |
@@ -161,10 +161,13 @@ pub fn readiness(text: &str, analysis: &Analysis, template: &Template) -> Option
         } else {
             section.fields.len()
         };
-        asked += quota;
-        if let Some(p) = filled.iter().find(|p| p.section == index) {
-            answered += p.fields_filled.min(quota);
-        }
+        // Each repeat of the section (the next story, the next month) asks again.
+        let repeats: Vec<_> = filled.iter().filter(|p| p.section == index).collect();
+        asked += quota * repeats.len().max(1);
+        answered += repeats
+            .iter()
+            .map(|p| p.fields_filled.min(quota))
+            .sum::<usize>();
     }
     let placeholders = analysis
         .findings

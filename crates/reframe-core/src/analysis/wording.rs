@@ -36,13 +36,24 @@ const MEANING_KEEPING_ROWS: &[&str] = &[
     "in-charge-of",
     "all-i-did",
     "capability-frame",
+    "my-tasks-included",
 ];
 
 /// Whether a hit's first replacement keeps the sentence's meaning.
-pub fn keeps_meaning(hit: &PhraseHit) -> bool {
+pub fn keeps_meaning(hit: &PhraseHit, flagged: &str) -> bool {
     match hit.code {
         // Dropping a minimizer or a hedge frame keeps the claim and removes the shrug.
         RuleCode::Minimizer | RuleCode::Hedge => true,
+        RuleCode::WeakVerb if hit.replacements.is_empty() => false,
+        // "worked on migrating" → "migrated" says what was said; "helped with migrating",
+        // "was involved in migrating" or "was tasked with migrating" → "migrated" would
+        // claim the whole of it.
+        RuleCode::WeakVerb if hit.row == "weak-verb-gerund" => {
+            let lower = flagged.to_lowercase();
+            ["worked on", "working on", "responsible for", "in charge of"]
+                .iter()
+                .any(|frame| lower.contains(frame))
+        }
         RuleCode::WeakVerb => MEANING_KEEPING_ROWS.contains(&hit.row.as_ref()),
         _ => false,
     }
@@ -141,13 +152,55 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
     match hit.code {
         RuleCode::WeakVerb => {
             if VERB_AFTER_FRAME.contains(&hit.row.as_ref()) {
+                // After "able to" / "managed to" / "helped" the next word is the writer's
+                // verb unless it is plainly something else ("able to the …") or "be".
                 let v = &words[last];
-                let base = v.form == Form::Base || (v.pos == Pos::Verb && v.form == Form::None);
-                if !base || language::is_be(&v.lower) {
+                let not_a_verb = matches!(
+                    v.pos,
+                    Pos::Determiner
+                        | Pos::Pronoun
+                        | Pos::Numeral
+                        | Pos::Punctuation
+                        | Pos::Adposition
+                        | Pos::Coordinator
+                        | Pos::Subordinator
+                ) || matches!(
+                    v.form,
+                    Form::Past | Form::Participle | Form::Gerund | Form::Third
+                ) || matches!(v.lower.as_str(), "be" | "have");
+                if not_a_verb {
                     return false;
                 }
-                if FRAME_TO_PAST.contains(&hit.row.as_ref()) && hit.replacements.is_empty() {
-                    let past = language::past_of(&v.lemma);
+                if FRAME_TO_PAST.contains(&hit.row.as_ref()) {
+                    let clause = language::clause_of(words, first);
+                    // "I didn't manage to finish" says it was not done: no finding.
+                    if clause.negated {
+                        return false;
+                    }
+                    // "was able to send the patch and complete the application": the frame
+                    // governs both verbs, and no one-verb rewrite keeps the sentence whole.
+                    let coordinated = words[last + 1..].windows(2).any(|w| {
+                        matches!(w[0].lower.as_str(), "and" | "or")
+                            && w[1].form == Form::Base
+                            && !matches!(
+                                w[1].pos,
+                                Pos::Determiner | Pos::Pronoun | Pos::Adposition | Pos::Numeral
+                            )
+                    });
+                    if coordinated {
+                        return false;
+                    }
+                    // Adverbs between "to" and the verb stay: "were able to successfully
+                    // onboard" → "successfully onboarded".
+                    let sentence_text = text.get(sentence.clone()).unwrap_or("");
+                    let adverbs: Vec<&str> = (first..last)
+                        .filter(|&i| words[i].pos == Pos::Adverb)
+                        .filter_map(|i| sentence_text.get(words[i].range.clone()))
+                        .collect();
+                    let mut past = language::past_of(&v.lemma);
+                    if !adverbs.is_empty() {
+                        past = format!("{} {past}", adverbs.join(" "));
+                    }
                     hit.replacements = vec![if opens_sentence {
                         capitalize(&past)
                     } else {
@@ -180,9 +233,25 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             {
                 return false;
             }
+            // "My primary tasks included developing X" → "I developed X": the writer's own
+            // verb, as with "worked on migrating".
+            if hit.row == "my-tasks-included" {
+                hit.replacements.clear();
+                if let Some(g) = words.get(last + 1).filter(|w| w.form == Form::Gerund) {
+                    let past = language::past_of(&g.lemma);
+                    hit.fix_range = hit.range.start..sentence.start + g.range.end;
+                    hit.replacements = vec![format!("I {past}")];
+                }
+            }
             // "My tasks included …", "my part was helping …": the writer by construction.
             let own_phrase = matches!(words[first].lower.as_str(), "my" | "our");
-            !in_relative && (own_phrase || weak_verb_holds(&words[verb], &clause))
+            // "if I handled it differently": a condition, not a claim.
+            let conditional = words[..first]
+                .iter()
+                .rev()
+                .take_while(|w| w.lower != "," && w.lower != ";")
+                .any(|w| matches!(w.lower.as_str(), "if" | "unless" | "whether"));
+            !in_relative && !conditional && (own_phrase || weak_verb_holds(&words[verb], &clause))
         }
         RuleCode::PassiveVoice => {
             if role == Role::Situation {
@@ -205,6 +274,26 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             if situation {
                 return false;
             }
+            // "were made possible by …", "was kept secret": the participle has a complement
+            // and says how things ended up; a lead-in to a list ("the following features
+            // were added:") introduces the items; a modal passive ("could have been
+            // avoided") tells what might have been.
+            let complement = words
+                .get(participle + 1)
+                .is_some_and(|w| w.pos == Pos::Adjective)
+                && !words
+                    .get(participle + 2)
+                    .is_some_and(|w| matches!(w.pos, Pos::Noun | Pos::ProperNoun | Pos::Numeral));
+            let lead_in = words.last().is_some_and(|w| w.lower == ":");
+            let modal = words[..first].iter().rev().take(3).any(|w| {
+                matches!(
+                    w.lower.as_str(),
+                    "could" | "would" | "should" | "might" | "may" | "must" | "can" | "will"
+                )
+            });
+            if complement || lead_in || modal {
+                return false;
+            }
             clause.passive
                 && !clause.agent
                 && !clause.negated
@@ -220,8 +309,23 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 && words
                     .get(last + 1)
                     .is_some_and(|w| w.form == Form::Base && w.pos == Pos::Verb);
-            if reader_addressed || question || advice {
-                return false;
+            if reader_addressed || question || advice || language::counterfactual(words) {
+                return false; // advice, a question, or a lesson about what might have been
+            }
+            // A hedge on someone else's doing ("she probably has a side project") is about
+            // them, not the writer's work.
+            let frame = matches!(words[first].lower.as_str(), "i" | "we");
+            if !frame {
+                let next_verb = (last + 1..words.len().min(last + 4))
+                    .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux));
+                let previous_verb = (first.saturating_sub(3)..first)
+                    .rev()
+                    .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux));
+                if let Some(v) = next_verb.or(previous_verb)
+                    && language::clause_of(words, v).someone_else
+                {
+                    return false;
+                }
             }
             // In the situation's sections a hedge about the situation is the honest word
             // ("the outage was probably a vendor bug"); only the writer's own frame ("I
@@ -231,16 +335,32 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 || nearest_verb_is_own(words, first, last)
         }
         RuleCode::Minimizer => {
-            if reader_addressed {
-                return false;
+            if reader_addressed || language::counterfactual(words) {
+                return false; // "Had I just asked …" shrinks nothing that was done
             }
             if role == Role::Situation && !nearest_verb_is_own(words, first, last) {
                 return false;
             }
+            // "added some mini-feature": "some" before a singular countable noun cannot just
+            // be dropped ("added mini-feature"), and it reads as "a", not as a shrug.
+            if words[first].lower == "some"
+                && words
+                    .get(last + 1)
+                    .is_some_and(|w| language::is_singular_countable(&w.lower))
+            {
+                return false;
+            }
             // A figure right after ("only 2 of 40", "just 30 minutes") is a fact, not a shrug.
-            let figure = words[last + 1..].iter().take(2).any(|w| {
+            let numeral = |w: &Word| {
                 w.pos == Pos::Numeral || w.lower.starts_with(|c: char| c.is_ascii_digit())
-            });
+            };
+            let figure = match words.get(last + 1) {
+                Some(w) if numeral(w) => true,
+                Some(w) if matches!(w.lower.as_str(), "over" | "under" | "about" | "around") => {
+                    words.get(last + 2).is_some_and(numeral)
+                }
+                _ => false,
+            };
             if figure {
                 return false;
             }
@@ -357,6 +477,15 @@ mod tests {
         assert!(judge(&mut sentences, hit, Role::Work));
         assert_eq!(&text[hit.range.clone()], "was able to explain");
         assert_eq!(hit.replacements, vec!["explained".to_string()]);
+        let text = "We were able to successfully onboard all interns.";
+        let mut sentences = Sentences::new(text);
+        let mut hits = scan(text, &rules);
+        let hit = hits
+            .iter_mut()
+            .find(|h| h.code == RuleCode::WeakVerb)
+            .expect("a hit");
+        assert!(judge(&mut sentences, hit, Role::Work));
+        assert_eq!(hit.replacements, vec!["successfully onboarded".to_string()]);
         assert!(judged("The team was able to deploy on Fridays again.", Role::Work).is_empty());
         assert!(judged("I was able to the store.", Role::Work).is_empty());
     }
@@ -373,6 +502,65 @@ mod tests {
         assert!(judged("We presented what we had been working on.", Role::Work).is_empty());
         assert!(judged("Maybe try it too.", Role::Work).is_empty());
         assert!(!judged("I worked on the Terraform modules.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn counterfactuals_are_lessons_not_hedges() {
+        assert!(
+            judged(
+                "Had I just asked him earlier, it would have gone better.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(
+            judged(
+                "I think what might have helped was a cut-off time.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(!judged("I think the cut-off time helped.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn coordination_reaches_a_main_verb_did() {
+        let hits = judged(
+            "We not only did a good job, but also managed to subvert her expectations.",
+            Role::Work,
+        );
+        assert_eq!(hits.len(), 1, "{hits:?}");
+    }
+
+    #[test]
+    fn capability_frames_that_cannot_be_rewritten_whole_are_left_alone() {
+        assert!(judged("I didn't manage to finish the drafts.", Role::Work).is_empty());
+        assert!(
+            judged(
+                "I was able to send my patch in and complete my application.",
+                Role::Work
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn passives_with_complements_lead_ins_and_modals_are_left_alone() {
+        assert!(
+            judged(
+                "These changes were made possible by a theme manager.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(
+            judged(
+                "In the second phase, the following features were added:",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(judged("A lot of stress could have been avoided.", Role::Work).is_empty());
     }
 
     #[test]

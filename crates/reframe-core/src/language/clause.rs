@@ -187,9 +187,11 @@ fn clause_at(words: &[Word], verb: usize, depth: usize) -> Clause {
     if (w.pos == Pos::Coordinator || w.lower == ",") && depth < 3 {
         // Coordinated verbs share the subject of the verb before: "I designed X and
         // migrated Y", "Built X, ran Y".
+        // The nearest verb before, a main-verb "did"/"had" included ("we not only did a
+        // good job … but also managed to …").
         if let Some(prev) = (0..k)
             .rev()
-            .find(|&j| matches!(words[j].pos, Pos::Verb) && words[j].form != Form::None)
+            .find(|&j| matches!(words[j].pos, Pos::Verb | Pos::Aux) && words[j].form != Form::None)
         {
             let outer = clause_at(words, prev, depth + 1);
             return Clause {
@@ -211,6 +213,28 @@ fn clause_at(words: &[Word], verb: usize, depth: usize) -> Clause {
     };
     clause.subordinate = opened_by_subordinator(words, k);
     clause
+}
+
+/// Whether a sentence tells what might have been, not what was: a conditional inversion
+/// ("Had I just asked …"), or "if"/"what" followed by a modal perfect ("what might have
+/// helped", "if I had known").
+pub fn counterfactual(words: &[Word]) -> bool {
+    let opens_inverted = words.first().is_some_and(|w| w.lower == "had")
+        && words
+            .get(1)
+            .is_some_and(|w| matches!(w.pos, Pos::Pronoun | Pos::ProperNoun));
+    let modal_perfect = words.windows(3).any(|w| {
+        matches!(w[0].lower.as_str(), "if" | "what" | "wish")
+            && (matches!(w[1].lower.as_str(), "might" | "could" | "would" | "should")
+                || matches!(w[2].lower.as_str(), "might" | "could" | "would" | "should"))
+    }) || words.windows(4).any(|w| {
+        // "if I had known": a past perfect after "if".
+        w[0].lower == "if"
+            && matches!(w[1].pos, Pos::Pronoun | Pos::ProperNoun)
+            && w[2].lower == "had"
+            && matches!(w[3].form, Form::Past | Form::Participle)
+    });
+    opens_inverted || modal_perfect
 }
 
 /// Whether a subordinator or relative word opens the clause that holds word `k` (looking

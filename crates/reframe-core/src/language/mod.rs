@@ -20,7 +20,7 @@ use harper_brill::{BrillTagger, FreqDict, Tagger, UPOS};
 use harper_core::IrregularVerbs;
 use harper_core::spell::{Dictionary, FstDictionary};
 
-pub use clause::{Clause, SubjectKind, clause_of};
+pub use clause::{Clause, SubjectKind, clause_of, counterfactual};
 
 /// Sentences longer than this are not tagged (tagging is linear, but a rule that looks
 /// around a verb should never walk a 10,000-word "sentence").
@@ -275,8 +275,16 @@ fn irregular_participle(m: &Models, lower: &str) -> Option<String> {
             }
         }
     }
+    // A stem may be the simple past instead ("broken" → "broke" → "break", "chosen" →
+    // "chose" → "choose", "forgotten" → "forgot" → "forget").
+    let through_preterite: Vec<String> = lemmas
+        .iter()
+        .filter_map(|l| m.irregular.get_lemma_for_preterite(l))
+        .map(str::to_string)
+        .collect();
     if let Some(found) = lemmas
         .into_iter()
+        .chain(through_preterite)
         .find(|l| m.irregular.get_past_participle_for_lemma(l) == Some(lower))
     {
         return Some(found);
@@ -351,6 +359,31 @@ pub fn past_of(lemma: &str) -> String {
     format!("{lemma}ed")
 }
 
+/// Whether the dictionary knows a word (or the last part of a hyphenated one) only as a
+/// singular countable noun ("feature", "mini-feature"; not "Terraform", not "work").
+pub fn is_singular_countable(lower: &str) -> bool {
+    let m = models();
+    let last = lower.rsplit('-').next().unwrap_or(lower);
+    m.dictionary
+        .get_word_metadata_str(last)
+        .is_some_and(|meta| {
+            meta.is_singular_noun() && meta.is_countable_noun() && !meta.is_non_countable_noun()
+        })
+}
+
+/// The simple past for a past participle ("broken" → "broke", "written" → "wrote",
+/// "migrated" → "migrated"), when the word is one.
+pub fn past_of_participle(lower: &str) -> Option<String> {
+    let m = models();
+    if let Some(lemma) = irregular_participle(m, lower).filter(|l| l != lower) {
+        return Some(past_of(&lemma));
+    }
+    if m.irregular.get_lemma_for_preterite(lower).is_some() {
+        return Some(lower.to_string());
+    }
+    lower.ends_with("ed").then(|| lower.to_string())
+}
+
 /// Forms of "be" (and "get", which makes passives too).
 pub fn is_be(lower: &str) -> bool {
     matches!(
@@ -396,6 +429,17 @@ mod tests {
         assert_eq!(words[0].3, "plan");
         assert_eq!(words[0].2, Form::Gerund);
         assert_eq!(words[4].3, "copy");
+    }
+
+    #[test]
+    fn pasts_of_participles_and_countable_nouns() {
+        assert_eq!(past_of_participle("broken").as_deref(), Some("broke"));
+        assert_eq!(past_of_participle("written").as_deref(), Some("wrote"));
+        assert_eq!(past_of_participle("migrated").as_deref(), Some("migrated"));
+        assert_eq!(past_of_participle("built").as_deref(), Some("built"));
+        assert!(is_singular_countable("feature"));
+        assert!(is_singular_countable("mini-feature"));
+        assert!(!is_singular_countable("features"));
     }
 
     #[test]
