@@ -77,8 +77,9 @@ const WRITE_FILES: &[&str] = &[
     "tokio::fs",
 ];
 
-/// Where files may be written: the command line (`check --fix`, `new`).
-const MAY_WRITE: &[&str] = &["src/cli"];
+/// Where files may be written: the command line (`check --fix`, `new`, `init`) and the
+/// one edit the server makes when the user picks "Allow … in this folder's .reframe.toml".
+const MAY_WRITE: &[&str] = &["src/cli", "crates/reframe-workspace/src/allow.rs"];
 
 /// Files that open files with options to read them without blocking (a FIFO must not
 /// stall a read): `OpenOptions` is allowed there, but none of its ways to write.

@@ -72,7 +72,8 @@ pub fn allow_phrase(file: &Path, phrase: &str) -> Result<bool, String> {
         Ok(meta) if !meta.is_file() => {
             return Err(format!("{shown} is not a regular file"));
         }
-        Ok(_) => std::fs::read_to_string(file).map_err(|err| format!("{shown}: {err}"))?,
+        Ok(_) => crate::read_regular_file(file, crate::CONFIG_LIMIT)
+            .map_err(|err| format!("{shown}: {err}"))?,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(err) => return Err(format!("{shown}: {err}")),
     };
