@@ -5,36 +5,23 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use reframe_core::document::PositionEncoding;
-use reframe_core::rules::{RuleCode, Severity};
+use reframe_core::rules::{RuleCode, Severity, registry};
 use reframe_core::template_choice::UNKNOWN_TEMPLATE_CODE;
 use reframe_lsp::to_proto;
 
 use crate::cli::report::Checked;
 
-/// A short description of each rule, for SARIF's rule list.
+/// A short description of each rule, for SARIF's rule list: the registry's summary for a
+/// built-in code.
 fn rule_description(code: RuleCode) -> &'static str {
+    if let Some(info) = registry::info(code) {
+        return info.summary;
+    }
     match code {
-        RuleCode::Placeholder => {
-            "An unfilled [placeholder] from the template or a bracketed prompt"
-        }
-        RuleCode::TemplatePrompt => "The template's prompt or example text left verbatim",
-        RuleCode::EmptyField => "A field label with nothing after it",
-        RuleCode::EmptyFrontmatter => "An empty front-matter key the template has",
-        RuleCode::MissingSection => "A template section absent from the write-up",
-        RuleCode::EmptySection => "A section heading with no content under it",
-        RuleCode::SectionHeading => "A template section under another name or number",
-        RuleCode::SectionOrder => "Template sections out of order",
-        RuleCode::WeakVerb => "Vague ownership (helped with, worked on, was responsible for)",
-        RuleCode::Minimizer => "Words that shrink your own work (just, simply, only)",
-        RuleCode::Hedge => "Hedges (I think, maybe, probably, kind of)",
-        RuleCode::PassiveVoice => "A passive that hides who acted",
-        RuleCode::ImpactEvidence => {
-            "An impact bullet claiming an outcome with neither a figure nor a before/after"
-        }
         RuleCode::Custom(custom) if custom.as_str() == UNKNOWN_TEMPLATE_CODE => {
             "A front-matter `template:` that names no known template"
         }
-        RuleCode::Custom(_) => "A phrase rule from the configuration",
+        _ => "A phrase rule from the configuration",
     }
 }
 
