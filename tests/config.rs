@@ -38,7 +38,10 @@ fn codes(analysis: &Analysis) -> Vec<&'static str> {
     analysis.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
-const WRITEUP: &str = "---\ntemplate: ops-writeup\n---\n## 1. Project Overview\n\n- **What You Did**: I kind of spearheaded the synergy work.\n- **Your Role**: [Responsibilities]\n\n## 2. The Problem/Need\n\nDeploys were run by hand and the config was never documented.\n";
+/// A write-up with a hedge, a placeholder, a passive that hides the writer's work (in the
+/// work section: "was migrated") and a situation passive (in the problem section, which
+/// the wording rules leave alone).
+const WRITEUP: &str = "---\ntemplate: ops-writeup\n---\n## 1. Project Overview\n\n- **What You Did**: I kind of spearheaded the synergy work.\n- **Your Role**: [Responsibilities]\n- **Environment**: The pipeline was migrated to GitHub Actions.\n\n## 2. The Problem/Need\n\nDeploys were run by hand and the config was never documented.\n";
 
 #[test]
 fn rules_key_sets_severities_and_turns_rules_off() {

@@ -216,7 +216,8 @@ fn quick_fixes(
             if matches!(finding.code, RuleCode::Minimizer | RuleCode::Hedge) && out.is_empty() {
                 out.extend(frame_removals(text, finding, index));
             }
-            if finding.code == RuleCode::WeakVerb && !out.iter().any(|a| a.preferred) {
+            let may_ask = finding.data["ask"].as_bool().unwrap_or(true);
+            if finding.code == RuleCode::WeakVerb && may_ask && !out.iter().any(|a| a.preferred) {
                 // No verb fits every sentence ("handled", "helped out"): leave a prompt the
                 // placeholder rule keeps flagging until the writer names the action.
                 // Keep the subject when the flagged words start with it ("I'm involved in").

@@ -667,16 +667,17 @@ impl AnalysisCache {
     }
 
     /// The fill progress of each template section present ([`outline::progress`]), as of
-    /// the last update. Reads only the chunks under the headings that count (each
-    /// section's first), so it costs little more than those chunks.
+    /// the last update. Reads only the chunks under the headings that stand for template
+    /// sections, so it costs little more than those chunks.
     pub fn progress(&self, template: &Template) -> Vec<SectionProgress> {
         let headings = &self.outline.headings;
         let spans: Vec<Range<usize>> = self
             .outline
             .sections
             .iter()
-            .filter_map(|m| {
-                let heading = headings.get(*m.headings.first()?)?;
+            .flat_map(|m| m.headings.iter())
+            .filter_map(|&h| {
+                let heading = headings.get(h)?;
                 Some(heading.range.start..heading.section_end.max(heading.range.end + 1))
             })
             .collect();

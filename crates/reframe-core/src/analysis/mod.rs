@@ -468,6 +468,7 @@ fn check_prose(
                     "replacements": hit.replacements,
                     // Whether the first replacement says the same in stronger words
                     // (preferred) or claims more (an alternative to choose only if true).
+                    "ask": hit.ask,
                     "keepsMeaning": wording::keeps_meaning(
                         &hit,
                         block.prose.get(hit.range.clone()).unwrap_or("")

@@ -123,7 +123,7 @@ const RELATIVE_OPENERS: &[&str] = &["what", "which", "that", "whatever"];
 /// Whether a candidate hit is a finding, given its sentence and section; may fill in the
 /// hit's fix from the sentence's words.
 pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> bool {
-    if !hit.code.is_builtin() {
+    if hit.user || !hit.code.is_builtin() {
         return true; // configured phrases are the user's own call
     }
     let text = sentences.text;
@@ -188,7 +188,10 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                             )
                     });
                     if coordinated {
-                        return false;
+                        // The finding stands; no fix would keep the sentence whole.
+                        hit.replacements.clear();
+                        hit.ask = false;
+                        return true;
                     }
                     // Adverbs between "to" and the verb stay: "were able to successfully
                     // onboard" → "successfully onboarded".
@@ -275,23 +278,22 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 return false;
             }
             // "were made possible by …", "was kept secret": the participle has a complement
-            // and says how things ended up; a lead-in to a list ("the following features
-            // were added:") introduces the items; a modal passive ("could have been
-            // avoided") tells what might have been.
+            // and says how things ended up; a modal passive ("could have been avoided")
+            // tells what might have been.
             let complement = words
                 .get(participle + 1)
                 .is_some_and(|w| w.pos == Pos::Adjective)
                 && !words
                     .get(participle + 2)
                     .is_some_and(|w| matches!(w.pos, Pos::Noun | Pos::ProperNoun | Pos::Numeral));
-            let lead_in = words.last().is_some_and(|w| w.lower == ":");
+
             let modal = words[..first].iter().rev().take(3).any(|w| {
                 matches!(
                     w.lower.as_str(),
                     "could" | "would" | "should" | "might" | "may" | "must" | "can" | "will"
                 )
             });
-            if complement || lead_in || modal {
+            if complement || modal {
                 return false;
             }
             clause.passive
@@ -348,7 +350,9 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     .get(last + 1)
                     .is_some_and(|w| language::is_singular_countable(&w.lower))
             {
-                return false;
+                // The finding stands ("some mini-feature" shrinks it); dropping the word
+                // would leave "added mini-feature", so no fix is offered.
+                hit.replacements.clear();
             }
             // A figure right after ("only 2 of 40", "just 30 minutes") is a fact, not a shrug.
             let numeral = |w: &Word| {
@@ -533,29 +537,26 @@ mod tests {
     }
 
     #[test]
-    fn capability_frames_that_cannot_be_rewritten_whole_are_left_alone() {
+    fn capability_frames_negated_or_governing_two_verbs() {
         assert!(judged("I didn't manage to finish the drafts.", Role::Work).is_empty());
-        assert!(
-            judged(
-                "I was able to send my patch in and complete my application.",
-                Role::Work
-            )
-            .is_empty()
-        );
+        // Coordinated infinitives: the finding stands, with no rewrite and no prompt.
+        let rules = PhraseRules::builtin();
+        let text = "I was able to send my patch in and complete my application.";
+        let mut sentences = Sentences::new(text);
+        let mut hits = scan(text, &rules);
+        let hit = hits
+            .iter_mut()
+            .find(|h| h.code == RuleCode::WeakVerb)
+            .expect("a hit");
+        assert!(judge(&mut sentences, hit, Role::Work));
+        assert!(hit.replacements.is_empty() && !hit.ask);
     }
 
     #[test]
-    fn passives_with_complements_lead_ins_and_modals_are_left_alone() {
+    fn passives_with_complements_or_modals_are_left_alone() {
         assert!(
             judged(
                 "These changes were made possible by a theme manager.",
-                Role::Work
-            )
-            .is_empty()
-        );
-        assert!(
-            judged(
-                "In the second phase, the following features were added:",
                 Role::Work
             )
             .is_empty()

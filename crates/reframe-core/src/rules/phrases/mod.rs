@@ -248,6 +248,11 @@ pub struct PhraseHit {
     pub message: String,
     /// Replacement texts for `fix_range`, best first (may be empty).
     pub replacements: Vec<String>,
+    /// Whether a `[what you did]` prompt may stand in for the flagged words (false where
+    /// the sentence would not survive it, as when the frame governs two verbs).
+    pub ask: bool,
+    /// The row came from the configuration: the user's phrase, reported as written.
+    pub user: bool,
 }
 
 /// A regex compiled when first used. Most rows never match a given write-up, and
@@ -302,6 +307,8 @@ struct CompiledRow {
     words: Vec<String>,
     /// True when every replacement is empty: the fix drops the flagged words.
     drops: bool,
+    /// A row from the configuration (the user's own phrase), not the built-in table.
+    user: bool,
 }
 
 /// The phrase rows, compiled once.
@@ -439,6 +446,7 @@ fn compile(spec: RowSpec, eager: bool) -> Result<CompiledRow, RowError> {
         after,
         words,
         drops,
+        user: eager,
     })
 }
 
@@ -660,6 +668,8 @@ impl CompiledRow {
             fix_range: range,
             message,
             replacements,
+            ask: true,
+            user: self.user,
         })
     }
 
