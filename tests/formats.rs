@@ -238,3 +238,44 @@ fn a_template_placeholder_heading_alone_does_not_make_a_write_up() {
     let doc = Document::new("# Readme\n\n## Install\n\nx\n\n## Usage\n\ny\n");
     assert!(!analyze(&doc, &cx).is_writeup);
 }
+
+#[test]
+fn every_repeat_is_a_section_of_the_outline_with_its_own_progress() {
+    use reframe_core::analysis::outline::{SymbolKind, outline, progress};
+    let star = builtin_template("star").unwrap();
+    let config = Config::default();
+    let phrases = PhraseRules::builtin();
+    let cx = Context {
+        template: star,
+        config: &config,
+        phrases: &phrases,
+    };
+    let text = "## One\n\n### Situation\n\n- **Where and when**: Payments, 2025.\n\n### Result\n\nDone.\n\n## Two\n\n### Situation\n\n- **Where and when**: [Team, company and period]\n\n### Result\n\nDone.\n";
+    let doc = Document::new(text);
+    let analysis = analyze(&doc, &cx);
+    let situations: Vec<String> = progress(&analysis, star)
+        .iter()
+        .filter(|p| star.sections[p.section].title == "Situation")
+        .map(|p| p.summary())
+        .collect();
+    assert_eq!(
+        situations,
+        ["1/3 fields", "0/3 fields · 1 placeholder"],
+        "{situations:?}"
+    );
+    let symbols = outline(&analysis, star);
+    let stories: Vec<(SymbolKind, Option<String>)> = symbols
+        .iter()
+        .map(|story| (story.children[0].kind, story.children[0].detail.clone()))
+        .collect();
+    assert_eq!(
+        stories,
+        [
+            (SymbolKind::Section, Some("1/3 fields".to_string())),
+            (
+                SymbolKind::Section,
+                Some("0/3 fields · 1 placeholder".to_string())
+            ),
+        ]
+    );
+}

@@ -266,7 +266,7 @@ fn outline_hover_folding_and_inlay_hints() {
     // The root says the readiness, then which template and why.
     let root = symbols[0]["detail"].as_str().unwrap_or("");
     assert!(
-        root.starts_with("readiness 58/100 · ops-writeup template: "),
+        root.starts_with("readiness 60/100 · ops-writeup template: "),
         "{root}"
     );
     assert_eq!(symbols[1]["detail"], "2/3 fields · 1 placeholder");
