@@ -297,3 +297,57 @@ fn the_honesty_check_catches_what_it_should() {
     }
     assert!(ok.problems.is_empty(), "{:#?}", ok.problems);
 }
+
+/// The preferred fix of the one wording finding on `line`, under `heading`, applied.
+fn preferred_after(heading: &str, line: &str) -> Option<String> {
+    let template = Template::builtin();
+    let rules = PhraseRules::builtin();
+    let text = format!("---\ntemplate: ops-writeup\n---\n{heading}\n\n{line}\n");
+    let analysis = analyse(&text, template, &rules);
+    let listed = actions(&text, &analysis, template, 0..text.len());
+    let (index, _) = analysis
+        .findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.code.is_phrase_rule())?;
+    let action = listed
+        .iter()
+        .find(|a| a.fixes == Some(index) && a.preferred)?;
+    let (after, _) = apply_edits(&text, &action.edits);
+    let start = text.len() - line.len() - 1;
+    Some(after[start..].trim_end().to_string())
+}
+
+#[test]
+fn preferred_fixes_keep_tense_qualifiers_case_and_who_did_it() {
+    let work = "## 3. What You Built/Implemented";
+    // A present frame keeps the present.
+    assert_eq!(
+        preferred_after(work, "Am able to compile vague requirements into specs.").as_deref(),
+        Some("Compile vague requirements into specs.")
+    );
+    // "primarily responsible" is not "owned": the fix asks.
+    assert_eq!(
+        preferred_after(work, "I was primarily responsible for the CI pipeline.").as_deref(),
+        Some("I [what you did] the CI pipeline.")
+    );
+    // In the work section a passive becomes the writer's, with the object's own case.
+    assert_eq!(
+        preferred_after(work, "Conflict was resolved with patches.").as_deref(),
+        Some("I resolved conflict with patches.")
+    );
+    // Outside the template's sections nothing says it was the writer: ask who.
+    assert_eq!(
+        preferred_after("## Notes", "The pipeline was migrated to GitHub Actions.").as_deref(),
+        Some("The pipeline was migrated by [who] to GitHub Actions.")
+    );
+    // "might have revealed" is what might have been: no preferred rewrite.
+    assert_eq!(
+        preferred_after(
+            work,
+            "Testing more layouts might have revealed bigger wins."
+        )
+        .as_deref(),
+        None
+    );
+}

@@ -206,7 +206,7 @@ fn quick_fixes(
                         range: fix_range.clone(),
                         new_text: replacement.to_string(),
                     }],
-                    preferred: !claims_more && k == 0,
+                    preferred: keeps_meaning && !claims_more && k == 0,
                     fixes: Some(index),
                 });
             }
@@ -507,18 +507,28 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
             last_word.as_str(),
             "has" | "have" | "had" | "will" | "would"
         )
+        && subject.starts_with(|c: char| c.is_alphanumeric())
         && !subject.contains([',', ':', '(', ')', '"', '`', '*', '[', ']']);
+    // "I …" says the writer did it: preferred only in a template section that tells the
+    // writer's work; elsewhere (a resume, a case study) the fix asks who did it.
+    let own_section = finding.data["section"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty());
     if simple_subject && let Some(past) = past_of_participle(participle) {
         let object = lowercase_article(subject);
         for who in ["I", "We"] {
             out.push(Action {
-                title: format!("Rewrite as “{who} {past} {object}”"),
+                title: if own_section {
+                    format!("Rewrite as “{who} {past} {object}”")
+                } else {
+                    format!("Rewrite as “{who} {past} {object}” (only if {who} did it)")
+                },
                 kind: ActionKind::QuickFix,
                 edits: vec![Edit {
                     range: sentence.start..finding.range.end,
                     new_text: format!("{who} {past} {object}"),
                 }],
-                preferred: who == "I",
+                preferred: who == "I" && own_section,
                 fixes: Some(index),
             });
         }
@@ -560,7 +570,7 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
             range: particle_end..particle_end,
             new_text: " by [who]".to_string(),
         }],
-        preferred: out.is_empty(),
+        preferred: !out.iter().any(|a| a.preferred),
         fixes: Some(index),
     });
     out
@@ -574,34 +584,27 @@ fn past_of_participle(participle: &str) -> Option<String> {
         .or_else(|| crate::rules::phrases::past_of_participle(participle))
 }
 
-/// Function words that may be dropped with a vague verb ("helped with", "worked on").
-const VERB_PARTICLES: &[&str] = &[
-    "with", "on", "in", "to", "for", "of", "out", "into", "at", "the", "a", "an", "and", "my",
-    "our", "their", "was", "were", "been", "am", "is", "are", "i", "we", "i'm", "we're", "i've",
-    "we've", "closely", "together", "also", "actively", "directly",
+/// Rows whose flagged words name who was helped ("helped the data team with"): the
+/// prompt replaces only their verb, so the people stay.
+const ROWS_NAMING_WHO: &[&str] = &[
+    "helped-someone-with",
+    "assisted-someone-with",
+    "help-present",
 ];
 
-/// The part of a weak-verb finding that the `[what you did]` prompt replaces: all of it
-/// when the rest is function words ("helped with" → "[what you did]"), else only the
-/// leading verb, so that the people or things it names stay ("Assisted the data team
-/// with" → "[what you did] the data team with"). Returns the range and its text.
+/// The part of a weak-verb finding that the `[what you did]` prompt replaces: the whole
+/// vague phrase ("took part in", "was tasked with"), except where the phrase names who
+/// was helped, whose names stay ("Assisted the data team with" → "[what you did] the data
+/// team with"). Returns the range and its text.
 fn prompt_range<'t>(text: &'t str, finding: &Finding) -> (Range<usize>, &'t str) {
     let flagged = text.get(finding.range.clone()).unwrap_or("");
-    let words: Vec<(usize, &str)> = flagged
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - flagged.as_ptr() as usize, w))
-        .collect();
-    let content = words.iter().skip(1).any(|(_, w)| {
-        let w = w
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-            .replace('’', "'");
-        !w.is_empty() && !VERB_PARTICLES.contains(&w.as_str())
-    });
-    if !content {
+    let names_who = finding.data["rule"]
+        .as_str()
+        .is_some_and(|row| ROWS_NAMING_WHO.contains(&row));
+    if !names_who {
         return (finding.range.clone(), flagged);
     }
-    let end = words.first().map_or(flagged.len(), |(at, w)| at + w.len());
+    let end = flagged.find(char::is_whitespace).unwrap_or(flagged.len());
     let range = finding.range.start..finding.range.start + end;
     (range.clone(), text.get(range).unwrap_or(""))
 }
@@ -625,6 +628,15 @@ fn lowercase_article(subject: &str) -> String {
             | "Each"
             | "Every"
     ) {
+        let mut chars = subject.chars();
+        chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else if first.chars().skip(1).all(|c| c.is_lowercase())
+        && crate::language::is_common_word(&first.to_lowercase())
+    {
+        // "Conflict was resolved" → "I resolved conflict"; "Jenkins", "AWS" keep their case.
         let mut chars = subject.chars();
         chars
             .next()

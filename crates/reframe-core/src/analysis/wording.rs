@@ -43,8 +43,18 @@ const MEANING_KEEPING_ROWS: &[&str] = &[
 pub fn keeps_meaning(hit: &PhraseHit, flagged: &str) -> bool {
     match hit.code {
         // Dropping a minimizer or a hedge frame keeps the claim and removes the shrug.
-        RuleCode::Minimizer | RuleCode::Hedge => true,
+        RuleCode::Minimizer => true,
+        // "might have revealed" → "revealed" turns what might have been into what was.
+        RuleCode::Hedge => hit.row != "might-have",
         RuleCode::WeakVerb if hit.replacements.is_empty() => false,
+        // "was primarily responsible for" → "owned" would drop the "primarily".
+        RuleCode::WeakVerb
+            if flagged
+                .split_whitespace()
+                .any(|w| w.len() > 3 && w.to_lowercase().ends_with("ly")) =>
+        {
+            false
+        }
         // "worked on migrating" → "migrated" says what was said; "helped with migrating",
         // "was involved in migrating" or "was tasked with migrating" → "migrated" would
         // claim the whole of it.
@@ -200,7 +210,16 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                         .filter(|&i| words[i].pos == Pos::Adverb)
                         .filter_map(|i| sentence_text.get(words[i].range.clone()))
                         .collect();
-                    let mut past = language::past_of(&v.lemma);
+                    // "Am able to compile" keeps its present: "Compile".
+                    let present = matches!(
+                        words[first].lower.as_str(),
+                        "am" | "is" | "are" | "manage" | "manages"
+                    );
+                    let mut past = if present {
+                        v.lemma.clone()
+                    } else {
+                        language::past_of(&v.lemma)
+                    };
                     if !adverbs.is_empty() {
                         past = format!("{} {past}", adverbs.join(" "));
                     }
@@ -210,6 +229,16 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                         past
                     }];
                 }
+            }
+            // "responsible for managing X and coordinating Y": the frame governs both
+            // gerunds; turning one into a past tense would garble the sentence.
+            if hit.row == "weak-verb-gerund"
+                && words[last + 1..].windows(2).any(|w| {
+                    matches!(w[0].lower.as_str(), "and" | "or") && w[1].form == Form::Gerund
+                })
+            {
+                hit.replacements.clear();
+                hit.ask = false;
             }
             // A lead-in to a list ("I worked on the following:") introduces the concrete
             // items that follow.

@@ -371,6 +371,15 @@ pub fn is_singular_countable(lower: &str) -> bool {
         })
 }
 
+/// Whether the dictionary knows a word in lowercase as an ordinary word, not only as a
+/// name ("conflict", "physical"; not "jenkins").
+pub fn is_common_word(lower: &str) -> bool {
+    let m = models();
+    m.dictionary
+        .get_word_metadata_str(lower)
+        .is_some_and(|meta| !meta.is_proper_noun())
+}
+
 /// The simple past for a past participle ("broken" → "broke", "written" → "wrote",
 /// "migrated" → "migrated"), when the word is one.
 pub fn past_of_participle(lower: &str) -> Option<String> {

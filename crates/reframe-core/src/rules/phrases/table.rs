@@ -308,7 +308,17 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” blurs your part: say what you do yourself",
         bad: "Helping management with team-leading functions.",
         good: "Docs for helping new hires with setup.",
-        pattern: r"\bhelp(?:ing|s)?(?:\s+out)?(?:\s+[a-z]+)?\s+with\b|\bhelp(?:ing|s)?\s+to\s+[a-z]+\b",
+        pattern: r"\bhelp(?:ing|s)?(?:\s+out)?(?:\s+[a-z]+)?\s+with\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "help-to-present",
+        code: WeakVerb,
+        message: "“{phrase}” blurs your part: say what you do yourself",
+        bad: "Help to implement a web service for five teams.",
+        good: "Docs that help to onboard new hires.",
+        pattern: r"\b(?P<hit>help(?:ing|s)?)\s+to\s+[a-z]+\b",
         subject: Subject::Start,
         ..E
     },
@@ -328,7 +338,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” says you were busy, not what you did: say what you did",
         bad: "During my internship, I engaged in various projects.",
         good: "The users engaged in the beta.",
-        pattern: r"\b(?:engaged|occupied)\s+in\b",
+        pattern: r"\b(?:(?:was|were|am|been)\s+)?(?:engaged|occupied)\s+in\b",
         subject: Subject::Own,
         ..E
     },
@@ -350,7 +360,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” says you mattered, not what you did: say what you did",
         bad: "I did play a pivotal role in initiating this project.",
         good: "Caching plays a key role in the design.",
-        pattern: r"\bplay(?:s)?\s+(?:a|an)\s+(?:[a-z]+\s+)?(?:role|part)\s+in\b",
+        pattern: r"\b(?:did\s+)?play(?:s)?\s+(?:a|an)\s+(?:[a-z]+\s+)?(?:role|part)\s+in\b",
         subject: Subject::Own,
         ..E
     },
