@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::snapshot::Snapshot;
+use crate::publish::Snapshot;
 use crate::{from_proto, to_proto};
 use reframe_core::analysis::Analysis;
 use reframe_core::analysis::actions::{self, Action, ActionKind};

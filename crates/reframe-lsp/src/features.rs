@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::{
     TextEdit,
 };
 
-use crate::snapshot::Snapshot;
+use crate::publish::Snapshot;
 use crate::{from_proto, to_proto};
 use reframe_core::analysis::Analysis;
 use reframe_core::analysis::completion::{CompletionKind, complete};

@@ -4,12 +4,16 @@
 //! Ordering: tower-lsp-server polls notification handlers concurrently, so every handler
 //! changes the shared state synchronously, before its first `.await`, under a plain mutex
 //! that is never held across an await. Nothing is analysed under that lock: requests take
-//! a [`snapshot::Snapshot`] of their document under it and do their work on a blocking
+//! a [`publish::Snapshot`] of their document under it and do their work on a blocking
 //! worker thread; publishing runs one job per document at a time on worker threads too, fed
 //! with the URIs of changed documents. A burst of edits coalesces into one analysis of the
 //! newest version, and diagnostics for a version that was superseded while being computed
 //! are dropped, so the client never sees a stale version and versions published for a
 //! document never go backwards.
+
+/// Documents larger than this (in bytes) get the structural rules only; a
+/// `window/showMessage` says so when a document crosses it.
+pub const FULL_ANALYSIS_LIMIT: usize = 5 * 1024 * 1024;
 
 mod actions;
 mod features;
@@ -19,7 +23,6 @@ mod memory;
 mod pool;
 mod publish;
 mod settings;
-mod snapshot;
 pub mod to_proto;
 pub mod transport;
 
@@ -45,8 +48,8 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use publish::{Cancel, Snapshot};
 use reframe_core::document::{Document, PositionEncoding};
-use snapshot::{Cancel, Snapshot};
 
 /// How long a document's configuration is trusted between edits: a `didChange` checks the
 /// configuration files on disk only when this long has passed since the last check, and
@@ -67,7 +70,7 @@ struct OpenDocument {
     analysis: Arc<Mutex<publish::DocumentAnalysis>>,
     /// When the configuration files were last checked for this document.
     config_checked: Instant,
-    /// Whether the document was over [`snapshot::FULL_ANALYSIS_LIMIT`] when last seen.
+    /// Whether the document was over [`FULL_ANALYSIS_LIMIT`] when last seen.
     limited: bool,
 }
 
@@ -503,7 +506,7 @@ impl LanguageServer for Backend {
         let mut notices = Vec::new();
         // Built before the lock is taken: a large text costs a copy into the rope.
         let doc = Arc::new(Document::new(&item.text));
-        let limited = doc.len_bytes() > snapshot::FULL_ANALYSIS_LIMIT;
+        let limited = doc.len_bytes() > FULL_ANALYSIS_LIMIT;
         {
             let mut state = lock(&self.state);
             // Opening (or focusing, for clients that reopen) checks the configuration.
@@ -549,7 +552,7 @@ impl LanguageServer for Backend {
                         problems.extend(doc.apply_change(range, &change.text, encoding));
                     }
                     open.version = version;
-                    let limited = doc.len_bytes() > snapshot::FULL_ANALYSIS_LIMIT;
+                    let limited = doc.len_bytes() > FULL_ANALYSIS_LIMIT;
                     if limited && !open.limited {
                         notices.push(settings::limited_notice(&uri));
                     }

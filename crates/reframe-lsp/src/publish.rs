@@ -20,13 +20,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context as TaskContext, Poll};
 
 use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::io::AsyncWrite;
 use tokio::sync::mpsc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
-use crate::snapshot::Snapshot;
-use crate::{State, memory, to_proto};
+use crate::settings::Profile;
+use crate::{ClientSupport, State, memory, to_proto};
 use reframe_core::analysis::{Analysis, AnalysisCache, Finding, FindingGroup};
 use reframe_core::config::Resolved;
 use reframe_core::document::{Document, PositionEncoding};
@@ -619,6 +621,67 @@ pub fn clear_message(uri: &Uri) -> Message {
 /// Locks a document's analysis state for a fresh document.
 pub fn new_state() -> Mutex<DocumentAnalysis> {
     Mutex::new(DocumentAnalysis::default())
+}
+
+// ---- Snapshots: what an analysis off the state lock works from -------------------------
+//
+// A handler takes a [`Snapshot`] of one open document under the state lock (the
+// document itself behind an `Arc`, its version, its configuration, its analysis state and
+// what the client can do) and the work runs on a blocking worker thread without the lock.
+// The document's analysis state has a lock of its own, so two requests on one document
+// take turns, while a request on another document never waits for them.
+//
+// A request that the client cancels (`$/cancelRequest`) is dropped by tower-lsp-server,
+// which answers it with RequestCancelled; dropping it raises its [`Cancel`] flag, and the
+// work on the worker thread stops at its next check point ([`Snapshot::cancelled`]).
+
+/// One open document as it was when the snapshot was taken.
+pub struct Snapshot {
+    pub doc: Arc<Document>,
+    pub version: i32,
+    pub profile: Profile,
+    pub analysis: Arc<Mutex<DocumentAnalysis>>,
+    pub encoding: PositionEncoding,
+    pub client: ClientSupport,
+    pub cancel: Cancel,
+}
+
+impl Snapshot {
+    /// Whether the request this snapshot serves was cancelled (or its answer is no longer
+    /// awaited): work stops here.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.is_set()
+    }
+
+    /// Whether the document is too large for the wording rules.
+    pub fn limited(&self) -> bool {
+        self.doc.len_bytes() > crate::FULL_ANALYSIS_LIMIT
+    }
+}
+
+/// A flag raised when the request it belongs to is dropped (cancelled or answered).
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// A guard that raises the flag when dropped.
+    pub fn on_drop(&self) -> CancelOnDrop {
+        CancelOnDrop(self.clone())
+    }
+}
+
+/// Raises its [`Cancel`] flag when dropped: held by a request's future, it tells the
+/// worker thread that nobody waits for the answer any more.
+pub struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        (self.0).0.store(true, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ pub struct Profile {
     /// The document's file path (none for unsaved buffers), for the write-up globs.
     pub path: Option<PathBuf>,
     /// The document's configuration with the wording rules off, for documents larger
-    /// than [`crate::snapshot::FULL_ANALYSIS_LIMIT`].
+    /// than [`crate::FULL_ANALYSIS_LIMIT`].
     structural: Arc<Config>,
 }
 
@@ -386,7 +386,7 @@ pub fn limited_notice(uri: &Uri) -> Notice {
             "reframe: {} is larger than {} MB: only the structural rules run on it \
              (placeholders, fields, sections), not the wording rules",
             uri.as_str(),
-            crate::snapshot::FULL_ANALYSIS_LIMIT / (1024 * 1024)
+            crate::FULL_ANALYSIS_LIMIT / (1024 * 1024)
         ),
     }
 }
