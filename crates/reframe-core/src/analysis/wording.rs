@@ -189,13 +189,19 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     }
                     // "was able to send the patch and complete the application": the frame
                     // governs both verbs, and no one-verb rewrite keeps the sentence whole.
-                    let coordinated = words[last + 1..].windows(2).any(|w| {
+                    // A word after "and" that takes an object ("and complete my
+                    // application") is a second verb even where the tagger read it as an
+                    // adjective.
+                    let coordinated = words[last + 1..].windows(3).any(|w| {
                         matches!(w[0].lower.as_str(), "and" | "or")
-                            && w[1].form == Form::Base
                             && !matches!(
                                 w[1].pos,
                                 Pos::Determiner | Pos::Pronoun | Pos::Adposition | Pos::Numeral
                             )
+                            && (w[1].form == Form::Base
+                                || matches!(w[2].pos, Pos::Determiner | Pos::Pronoun))
+                    }) || words[last + 1..].windows(2).last().is_some_and(|w| {
+                        matches!(w[0].lower.as_str(), "and" | "or") && w[1].form == Form::Base
                     });
                     if coordinated {
                         // The finding stands; no fix would keep the sentence whole.
@@ -311,7 +317,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // tells what might have been.
             let complement = words
                 .get(participle + 1)
-                .is_some_and(|w| w.pos == Pos::Adjective)
+                .is_some_and(|w| w.pos == Pos::Adjective && !w.lower.ends_with("ly"))
                 && !words
                     .get(participle + 2)
                     .is_some_and(|w| matches!(w.pos, Pos::Noun | Pos::ProperNoun | Pos::Numeral));

@@ -172,9 +172,12 @@ fn clause_at(words: &[Word], verb: usize, depth: usize) -> Clause {
         clause.subordinate = opened_by_subordinator(words, k);
         return clause;
     }
+    // "my team", "our team" act for the writer; "my proposal was approved" is a thing
+    // something was done to.
     if matches!(w.pos, Pos::Noun | Pos::ProperNoun)
         && k >= 1
         && WRITER_POSSESSIVE.contains(&words[k - 1].lower.as_str())
+        && !clause.passive
     {
         clause.subject = SubjectKind::Writer;
         clause.subordinate = opened_by_subordinator(words, k - 1);

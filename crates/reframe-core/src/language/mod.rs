@@ -3,7 +3,8 @@
 //! the verb is negated, passive, in a purpose or subordinate clause).
 //!
 //! Parts of speech come from harper's Brill tagger (`harper-brill`, trained on Universal
-//! Dependencies English); verb lemmas and forms from harper-core's curated dictionary and
+//! Dependencies English, with its lexicon of the most frequent tag of about 27,000 words);
+//! verb lemmas and forms from that lexicon, harper-core's
 //! its irregular-verb table. Nothing here is a hand-made word list of verbs: the few
 //! closed-class words below (pronouns, auxiliaries, subordinators) are grammar, not
 //! vocabulary. Tagging costs a few microseconds per sentence once the models are loaded;
@@ -18,7 +19,6 @@ use std::sync::{Arc, OnceLock};
 
 use harper_brill::{BrillTagger, FreqDict, Tagger, UPOS};
 use harper_core::IrregularVerbs;
-use harper_core::spell::{Dictionary, FstDictionary};
 
 pub use clause::{Clause, SubjectKind, clause_of, counterfactual};
 
@@ -82,7 +82,6 @@ pub struct Word {
 
 struct Models {
     tagger: Arc<BrillTagger<FreqDict>>,
-    dictionary: Arc<FstDictionary>,
     irregular: Arc<IrregularVerbs>,
 }
 
@@ -90,12 +89,12 @@ fn models() -> &'static Models {
     static MODELS: OnceLock<Models> = OnceLock::new();
     MODELS.get_or_init(|| Models {
         tagger: harper_brill::brill_tagger(),
-        dictionary: FstDictionary::curated(),
         irregular: IrregularVerbs::curated(),
     })
 }
 
-/// Loads the tagger and the dictionary now (once per process).
+/// Loads the tagger and the irregular-verb table now (once per process: a few
+/// milliseconds and a few megabytes).
 pub fn warm_up() {
     let _ = models();
 }
@@ -189,21 +188,72 @@ pub fn tag(sentence: &str) -> Vec<Word> {
     words
 }
 
-/// Whether the dictionary knows `word` as a verb.
+/// The tag the tagger's lexicon gives a word on its own (its most frequent one).
+fn lexicon_tag(m: &Models, word: &str) -> Option<UPOS> {
+    m.tagger
+        .tag_sentence(&[word.to_string()])
+        .first()
+        .copied()
+        .flatten()
+}
+
+/// Whether `word` is known as a verb: the irregular table has it, the lexicon's most
+/// frequent tag for it is a verb, or it reads as a verb after "I".
 fn is_verb_word(m: &Models, word: &str) -> bool {
-    m.dictionary
-        .get_word_metadata_str(word)
-        .is_some_and(|meta| meta.is_verb())
+    if m.irregular.get_preterite_for_lemma(word).is_some()
+        || matches!(lexicon_tag(m, word), Some(UPOS::VERB))
+    {
+        return true;
+    }
+    // A word whose most frequent use is another ("support", "complete") can still be a
+    // verb: after "I" the tagger says whether it reads as one.
+    let tags = m.tagger.tag_sentence(&["I".to_string(), word.to_string()]);
+    matches!(tags.get(1), Some(Some(UPOS::VERB)))
+}
+
+/// Endings of a stem that take back an "e" in the lemma ("migrat-ed" → "migrate",
+/// "compil-ed" → "compile", "containeriz-ed" → "containerize"): English spelling, used
+/// when the lexicon knows neither candidate.
+const E_STEMS: &[&str] = &[
+    "at", "iz", "is", "ur", "ut", "ud", "iv", "ov", "av", "ag", "ng", "rg", "uc", "nc", "rc", "bl",
+    "pl", "tl", "dl", "gl", "kl", "zl", "in", "ot", "od", "as", "os", "us", "ir", "ar", "il", "ib",
+    "ok", "ys", "yz",
+];
+
+/// The lemma of a regular form by spelling alone.
+fn spelled_lemma(stem: &str) -> String {
+    let b = stem.as_bytes();
+    if b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] && !stem.ends_with("ss") {
+        return stem[..stem.len() - 1].to_string();
+    }
+    let vowel_pair = b.len() >= 3 && b"aeiou".contains(&b[b.len() - 3]);
+    if !vowel_pair && E_STEMS.iter().any(|e| stem.ends_with(e)) {
+        return format!("{stem}e");
+    }
+    stem.to_string()
 }
 
 /// The form and lemma of a word, by its spelling: the irregular table first, then the
-/// regular endings, each candidate lemma checked against the dictionary.
+/// regular endings, each candidate lemma checked against the tagger's lexicon.
 fn verb_form(m: &Models, lower: &str, pos: Pos) -> (Form, String) {
     if !matches!(
         pos,
         Pos::Verb | Pos::Aux | Pos::Adjective | Pos::Noun | Pos::Other
     ) {
         return (Form::None, lower.to_string());
+    }
+    // A prefixed irregular ("rebuilt", "rewritten", "overdone") is its base's form.
+    for prefix in ["re", "un", "over", "out", "pre", "mis", "co"] {
+        if let Some(base) = lower.strip_prefix(prefix).filter(|b| b.len() >= 3) {
+            let known = m.irregular.get_lemma_for_preterite(base).is_some()
+                || irregular_participle(m, base).is_some();
+            if known {
+                let (form, lemma) = verb_form(m, base, pos);
+                if form != Form::None {
+                    return (form, format!("{prefix}{lemma}"));
+                }
+            }
+        }
     }
     if let Some(lemma) = m.irregular.get_lemma_for_preterite(lower) {
         let participle = m.irregular.get_past_participle_for_lemma(lemma);
@@ -230,7 +280,7 @@ fn verb_form(m: &Models, lower: &str, pos: Pos) -> (Form, String) {
     let form = if let Some(stem) = lower.strip_suffix("ied") {
         tries.push(format!("{stem}y"));
         Form::Past
-    } else if let Some(stem) = lower.strip_suffix("ed") {
+    } else if let Some(stem) = lower.strip_suffix("ed").filter(|s| s.len() >= 2) {
         candidates(stem, &mut tries);
         Form::Past
     } else if let Some(stem) = lower.strip_suffix("ing") {
@@ -251,12 +301,19 @@ fn verb_form(m: &Models, lower: &str, pos: Pos) -> (Form, String) {
     } else {
         return (Form::None, lower.to_string());
     };
+    let stem = tries.first().cloned().unwrap_or_default();
     match tries
         .into_iter()
         .find(|t| t.len() >= 2 && is_verb_word(m, t))
     {
         Some(lemma) => (form, lemma),
-        None if pos == Pos::Verb && form == Form::Past => (form, lower.to_string()),
+        // The lexicon knows neither candidate ("automated", "containerized"): where the
+        // sentence uses the word as a verb, spelling decides.
+        None if matches!(pos, Pos::Verb | Pos::Adjective | Pos::Other)
+            && matches!(form, Form::Past | Form::Gerund) =>
+        {
+            (form, spelled_lemma(&stem))
+        }
         None => (Form::None, lower.to_string()),
     }
 }
@@ -289,11 +346,7 @@ fn irregular_participle(m: &Models, lower: &str) -> Option<String> {
     {
         return Some(found);
     }
-    // Known to the dictionary as a participle, lemma unknown: the form is still useful.
-    m.dictionary
-        .get_word_metadata_str(lower)
-        .filter(|meta| meta.is_verb_past_participle_form() && !meta.is_verb_lemma())
-        .map(|_| lower.to_string())
+    None
 }
 
 /// Fixes the tagger's commonest misreadings in write-ups: a resume bullet's opening verb
@@ -331,7 +384,7 @@ fn repair(m: &Models, words: &mut [Word]) {
 
 /// The simple past of a verb lemma ("create" → "created", "write" → "wrote", "ship" →
 /// "shipped"), from the irregular table or the regular spelling rules, a doubled final
-/// consonant only where the dictionary knows that spelling.
+/// consonant where the lexicon knows that spelling or the verb has one syllable.
 pub fn past_of(lemma: &str) -> String {
     let m = models();
     if let Some(past) = m.irregular.get_preterite_for_lemma(lemma) {
@@ -352,32 +405,32 @@ pub fn past_of(lemma: &str) -> String {
         && !b"aeiouwxy".contains(c)
     {
         let doubled = format!("{lemma}{}ed", *c as char);
-        if m.dictionary.get_word_metadata_str(&doubled).is_some() {
+        let syllables = lemma
+            .as_bytes()
+            .windows(2)
+            .filter(|w| b"aeiouy".contains(&w[1]) && !b"aeiouy".contains(&w[0]))
+            .count()
+            + usize::from(lemma.starts_with(|c: char| "aeiou".contains(c)));
+        if syllables <= 1 || lexicon_tag(m, &doubled).is_some() {
             return doubled;
         }
     }
     format!("{lemma}ed")
 }
 
-/// Whether the dictionary knows a word (or the last part of a hyphenated one) only as a
-/// singular countable noun ("feature", "mini-feature"; not "Terraform", not "work").
+/// Whether a word (or the last part of a hyphenated one) reads as a singular noun
+/// ("feature", "mini-feature"; not "features", not "Terraform").
 pub fn is_singular_countable(lower: &str) -> bool {
     let m = models();
     let last = lower.rsplit('-').next().unwrap_or(lower);
-    m.dictionary
-        .get_word_metadata_str(last)
-        .is_some_and(|meta| {
-            meta.is_singular_noun() && meta.is_countable_noun() && !meta.is_non_countable_noun()
-        })
+    !last.ends_with('s') && matches!(lexicon_tag(m, last), Some(UPOS::NOUN))
 }
 
-/// Whether the dictionary knows a word in lowercase as an ordinary word, not only as a
-/// name ("conflict", "physical"; not "jenkins").
+/// Whether the lexicon knows a word in lowercase as an ordinary word, not as a name
+/// ("conflict", "physical"; not "jenkins").
 pub fn is_common_word(lower: &str) -> bool {
     let m = models();
-    m.dictionary
-        .get_word_metadata_str(lower)
-        .is_some_and(|meta| !meta.is_proper_noun())
+    matches!(lexicon_tag(m, lower), Some(tag) if tag != UPOS::PROPN)
 }
 
 /// The simple past for a past participle ("broken" → "broke", "written" → "wrote",
@@ -438,6 +491,17 @@ mod tests {
         assert_eq!(words[0].3, "plan");
         assert_eq!(words[0].2, Form::Gerund);
         assert_eq!(words[4].3, "copy");
+        // Words the lexicon does not know, used as verbs: spelling decides.
+        let words = tagged("The runbook was rewritten and the cluster rebuilt.");
+        assert_eq!(
+            (words[3].2, words[3].3.as_str()),
+            (Form::Participle, "rewrite")
+        );
+        assert_eq!(words[7].3, "rebuild");
+        assert_eq!(tagged("The build was red.")[3].2, Form::None);
+        let words = tagged("I containerized and automated the builds.");
+        assert_eq!(words[1].3, "containerize");
+        assert_eq!(words[3].3, "automate");
     }
 
     #[test]
@@ -449,6 +513,8 @@ mod tests {
         assert!(is_singular_countable("feature"));
         assert!(is_singular_countable("mini-feature"));
         assert!(!is_singular_countable("features"));
+        assert!(is_common_word("conflict"));
+        assert!(!is_common_word("jenkins"));
     }
 
     #[test]
@@ -460,6 +526,8 @@ mod tests {
         assert_eq!(past_of("open"), "opened");
         assert_eq!(past_of("copy"), "copied");
         assert_eq!(past_of("deploy"), "deployed");
+        assert_eq!(past_of("plan"), "planned");
+        assert_eq!(past_of("edit"), "edited");
     }
 
     #[test]
