@@ -467,6 +467,18 @@ mod tests {
             .collect()
     }
 
+    /// The weak-verb hit of `text`, judged in a work section; it must be kept.
+    fn weak_verb_kept(text: &str) -> PhraseHit {
+        let rules = PhraseRules::builtin();
+        let mut sentences = Sentences::new(text);
+        let mut hit = scan(text, &rules)
+            .into_iter()
+            .find(|h| h.code == RuleCode::WeakVerb)
+            .expect("a hit");
+        assert!(judge(&mut sentences, &mut hit, Role::Work), "{text}");
+        hit
+    }
+
     #[test]
     fn situation_passives_and_hedges_are_not_findings_there() {
         let text = "Deploys were delayed for weeks and the root cause was probably the old config.";
@@ -505,25 +517,12 @@ mod tests {
 
     #[test]
     fn capability_frames_become_the_writers_verb() {
-        let rules = PhraseRules::builtin();
         let text = "I was able to explain my methods to her.";
-        let mut sentences = Sentences::new(text);
-        let mut hits = scan(text, &rules);
-        let hit = hits
-            .iter_mut()
-            .find(|h| h.code == RuleCode::WeakVerb)
-            .expect("a hit");
-        assert!(judge(&mut sentences, hit, Role::Work));
+        let hit = weak_verb_kept(text);
         assert_eq!(&text[hit.range.clone()], "was able to explain");
         assert_eq!(hit.replacements, vec!["explained".to_string()]);
         let text = "We were able to successfully onboard all interns.";
-        let mut sentences = Sentences::new(text);
-        let mut hits = scan(text, &rules);
-        let hit = hits
-            .iter_mut()
-            .find(|h| h.code == RuleCode::WeakVerb)
-            .expect("a hit");
-        assert!(judge(&mut sentences, hit, Role::Work));
+        let hit = weak_verb_kept(text);
         assert_eq!(hit.replacements, vec!["successfully onboarded".to_string()]);
         assert!(judged("The team was able to deploy on Fridays again.", Role::Work).is_empty());
         assert!(judged("I was able to the store.", Role::Work).is_empty());
@@ -575,15 +574,8 @@ mod tests {
     fn capability_frames_negated_or_governing_two_verbs() {
         assert!(judged("I didn't manage to finish the drafts.", Role::Work).is_empty());
         // Coordinated infinitives: the finding stands, with no rewrite and no prompt.
-        let rules = PhraseRules::builtin();
         let text = "I was able to send my patch in and complete my application.";
-        let mut sentences = Sentences::new(text);
-        let mut hits = scan(text, &rules);
-        let hit = hits
-            .iter_mut()
-            .find(|h| h.code == RuleCode::WeakVerb)
-            .expect("a hit");
-        assert!(judge(&mut sentences, hit, Role::Work));
+        let hit = weak_verb_kept(text);
         assert!(hit.replacements.is_empty() && !hit.ask);
     }
 

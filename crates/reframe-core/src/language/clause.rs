@@ -257,45 +257,6 @@ fn opened_by_subordinator(words: &[Word], k: usize) -> bool {
     false
 }
 
-/// Heads of "by …" phrases that give a means, a time or a measure, not who acted.
-const NOT_AGENTS: &[&str] = &[
-    "hand",
-    "default",
-    "design",
-    "far",
-    "then",
-    "now",
-    "end",
-    "start",
-    "beginning",
-    "middle",
-    "time",
-    "day",
-    "week",
-    "month",
-    "quarter",
-    "year",
-    "deadline",
-    "noon",
-    "midnight",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "half",
-    "percent",
-    "itself",
-    "themselves",
-    "accident",
-    "mistake",
-    "email",
-    "phone",
-    "mail",
-];
-
 /// "by" followed by a noun phrase that acts ("by the SRE team", "by our vendor"), not a
 /// means, a measure or a time ("by hand", "by 40%", "by Friday", "by switching").
 fn names_agent(words: &[Word], verb: usize) -> bool {
@@ -318,7 +279,8 @@ fn names_agent(words: &[Word], verb: usize) -> bool {
             return match head.pos {
                 Pos::Numeral | Pos::Verb => false,
                 _ if head.form == Form::Gerund => false,
-                _ if NOT_AGENTS.contains(&head.lower.as_str()) => false,
+                // The phrase tables' list of means, times and measures ("by hand", "by Friday").
+                _ if crate::rules::phrases::NOT_AGENTS.contains(&head.lower.as_str()) => false,
                 _ => true,
             };
         }

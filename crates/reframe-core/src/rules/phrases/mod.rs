@@ -87,6 +87,7 @@ use std::sync::{Arc, OnceLock};
 use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::RuleCode;
+pub(crate) use text::NOT_AGENTS;
 use text::Sentences;
 
 /// Whose words a row is about: where the match may stand in its sentence.

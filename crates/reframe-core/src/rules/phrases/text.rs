@@ -454,7 +454,7 @@ const CLAUSE_STARTS: &[&str] = &[
 
 /// Words after `by` that do not name an agent ("by hand", "by default", "by 40%",
 /// "by Friday", "by the end of Q3").
-const NOT_AGENTS: &[&str] = &[
+pub(crate) const NOT_AGENTS: &[&str] = &[
     "hand",
     "default",
     "design",
@@ -527,6 +527,18 @@ const NOT_AGENTS: &[&str] = &[
     "year",
     "week",
     "month",
+    "start",
+    "beginning",
+    "middle",
+    "time",
+    "day",
+    "quarter",
+    "deadline",
+    "noon",
+    "midnight",
+    "email",
+    "phone",
+    "mail",
 ];
 
 /// Number words: "by two teams" names an agent, "by two hours" does not.
