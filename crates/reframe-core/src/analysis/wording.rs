@@ -349,6 +349,16 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             if reader_addressed || question || advice || language::counterfactual(words) {
                 return false; // advice, a question, or a lesson about what might have been
             }
+            // "most probably", "very likely": a degree the hedge belongs to; dropping the
+            // hedge alone would leave "most has".
+            let degree = first > 0
+                && matches!(
+                    words[first - 1].lower.as_str(),
+                    "most" | "very" | "quite" | "more" | "so" | "rather"
+                );
+            if degree {
+                return false;
+            }
             // A hedge on someone else's doing ("she probably has a side project") is about
             // them, not the writer's work.
             let frame = matches!(words[first].lower.as_str(), "i" | "we");
@@ -559,6 +569,18 @@ mod tests {
             .is_empty()
         );
         assert!(!judged("I think the cut-off time helped.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn a_hedge_inside_a_degree_is_left_alone() {
+        assert!(
+            judged(
+                "He maintains three projects and most probably has a fourth.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(!judged("It probably saved the team a day a week.", Role::Work).is_empty());
     }
 
     #[test]
