@@ -627,16 +627,11 @@ fn lowercase_article(subject: &str) -> String {
             | "All"
             | "Each"
             | "Every"
-    ) {
-        let mut chars = subject.chars();
-        chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default()
-    } else if first.chars().skip(1).all(|c| c.is_lowercase())
-        && crate::language::is_common_word(&first.to_lowercase())
+    ) || (first.chars().skip(1).all(|c| c.is_lowercase())
+        && crate::language::is_common_word(&first.to_lowercase()))
     {
-        // "Conflict was resolved" → "I resolved conflict"; "Jenkins", "AWS" keep their case.
+        // "The pipeline" → "the pipeline"; "Conflict was resolved" → "I resolved conflict";
+        // "Jenkins", "AWS" keep their case.
         let mut chars = subject.chars();
         chars
             .next()

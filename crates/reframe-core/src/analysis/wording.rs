@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use crate::language::{self, Clause, Form, Pos, SubjectKind, Word};
 use crate::rules::RuleCode;
-use crate::rules::phrases::{PhraseHit, sentence_ranges};
+use crate::rules::phrases::{PhraseHit, capitalize, sentence_ranges};
 
 /// What part of the write-up a sentence tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,11 +257,8 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux | Pos::Adjective))
                 .unwrap_or(first);
             let clause = language::clause_of(words, verb);
-            let in_relative = words[..first]
-                .iter()
-                .rev()
-                .take_while(|w| w.lower != "," && w.lower != ";")
-                .any(|w| RELATIVE_OPENERS.contains(&w.lower.as_str()));
+            let in_relative =
+                clause_before(words, first).any(|w| RELATIVE_OPENERS.contains(&w.lower.as_str()));
             // A noun phrase that a later verb has as its subject ("Participation in the
             // survey reached 80%") names a thing; alone on a line it is a duty.
             if hit.row == "participation-in"
@@ -284,10 +281,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // "My tasks included …", "my part was helping …": the writer by construction.
             let own_phrase = matches!(words[first].lower.as_str(), "my" | "our");
             // "if I handled it differently": a condition, not a claim.
-            let conditional = words[..first]
-                .iter()
-                .rev()
-                .take_while(|w| w.lower != "," && w.lower != ";")
+            let conditional = clause_before(words, first)
                 .any(|w| matches!(w.lower.as_str(), "if" | "unless" | "whether"));
             !in_relative && !conditional && (own_phrase || weak_verb_holds(&words[verb], &clause))
         }
@@ -440,12 +434,13 @@ fn nearest_verb_is_own(words: &[Word], first: usize, last: usize) -> bool {
     })
 }
 
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// The words before `first` back to the start of their clause (the previous comma or
+/// semicolon), nearest first.
+fn clause_before(words: &[Word], first: usize) -> impl Iterator<Item = &Word> {
+    words[..first]
+        .iter()
+        .rev()
+        .take_while(|w| w.lower != "," && w.lower != ";")
 }
 
 fn weak_verb_holds(verb: &Word, clause: &Clause) -> bool {

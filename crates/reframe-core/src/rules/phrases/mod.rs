@@ -777,7 +777,8 @@ fn phrase(flagged: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn capitalize(s: &str) -> String {
+/// The text with its first character upper-cased.
+pub(crate) fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
