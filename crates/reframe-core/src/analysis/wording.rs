@@ -257,8 +257,11 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux | Pos::Adjective))
                 .unwrap_or(first);
             let clause = language::clause_of(words, verb);
-            let in_relative =
-                clause_before(words, first).any(|w| RELATIVE_OPENERS.contains(&w.lower.as_str()));
+            // The opener must belong to this clause: "with which we operated we were able
+            // to …" has another verb between the two.
+            let in_relative = clause_before(words, first)
+                .take_while(|w| w.pos != Pos::Verb || w.form == Form::None)
+                .any(|w| RELATIVE_OPENERS.contains(&w.lower.as_str()));
             // A noun phrase that a later verb has as its subject ("Participation in the
             // survey reached 80%") names a thing; alone on a line it is a duty.
             if hit.row == "participation-in"
@@ -297,7 +300,14 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 return false;
             }
             let clause = language::clause_of(words, participle);
-            let stative = words[participle].pos == Pos::Adjective;
+            // "was used to working nights" is a habit; "was used to track cookies" a
+            // passive with its purpose.
+            let accustomed = words[participle].lower == "used"
+                && words.get(participle + 1).is_some_and(|w| w.lower == "to")
+                && !words
+                    .get(participle + 2)
+                    .is_some_and(|w| w.form == Form::Base && w.pos == Pos::Verb);
+            let stative = words[participle].pos == Pos::Adjective || accustomed;
             // "Deploys were often delayed", "bugs were only discovered manually": a
             // frequency or a manner of the old process tells a situation, not a deed.
             let situation = words[first..(participle + 2).min(words.len())]
@@ -531,6 +541,27 @@ mod tests {
         assert_eq!(hit.replacements, vec!["successfully onboarded".to_string()]);
         assert!(judged("The team was able to deploy on Fridays again.", Role::Work).is_empty());
         assert!(judged("I was able to the store.", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn frames_found_behind_marks_relatives_and_base_forms_ending_in_ing() {
+        // "bring" is a base form, not a gerund of "br".
+        let text = "Through care I was able to bring the circuit back online.";
+        assert_eq!(weak_verb_kept(text).replacements, vec!["brought".to_string()]);
+        // An emoji before a resume-style bullet names nobody.
+        let text = "😀 Learned Elixir and was able to ship a service to production.";
+        assert_eq!(weak_verb_kept(text).replacements, vec!["shipped".to_string()]);
+        // A relative clause earlier in the sentence has its own verb.
+        let text = "With the time with which we operated we were able to find slack.";
+        assert_eq!(weak_verb_kept(text).replacements, vec!["found".to_string()]);
+    }
+
+    #[test]
+    fn used_to_is_a_habit_before_a_noun_and_a_passive_before_a_verb() {
+        let passive = judged("Sqlite was used to track cookies.", Role::Work);
+        assert_eq!(passive.len(), 1, "{passive:?}");
+        assert!(judged("The team was used to working nights.", Role::Work).is_empty());
+        assert!(judged("I was used to the noise.", Role::Work).is_empty());
     }
 
     #[test]

@@ -163,7 +163,13 @@ fn clause_at(words: &[Word], verb: usize, depth: usize) -> Clause {
         return clause;
     };
     let w = &words[k];
-    if w.pos == Pos::Punctuation && matches!(w.lower.as_str(), ":" | "(" | "-" | "*" | "•") {
+    // Only marks before the verb (a bullet, an emoji, a dash): nobody is named.
+    let only_marks = words[..=k]
+        .iter()
+        .all(|w| w.pos == Pos::Punctuation && !matches!(w.lower.as_str(), "," | ";"));
+    if only_marks
+        || (w.pos == Pos::Punctuation && matches!(w.lower.as_str(), ":" | "(" | "-" | "*" | "•"))
+    {
         clause.subject = SubjectKind::Omitted;
         return clause;
     }

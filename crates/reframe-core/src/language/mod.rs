@@ -276,6 +276,11 @@ fn verb_form(m: &Models, lower: &str, pos: Pos) -> (Form, String) {
             out.push(stem[..stem.len() - 1].to_string());
         }
     };
+    // A base form that only looks like an ending ("bring", "sing", "string"): the
+    // irregular table knows it as a lemma.
+    if m.irregular.get_preterite_for_lemma(lower).is_some() {
+        return (Form::Base, lower.to_string());
+    }
     let mut tries = Vec::new();
     let form = if let Some(stem) = lower.strip_suffix("ied") {
         tries.push(format!("{stem}y"));

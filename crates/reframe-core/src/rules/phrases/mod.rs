@@ -53,7 +53,7 @@
 //! space trimmed) and must end there; `unless_after` against the sentence text after
 //! the match (leading space trimmed) and must start there. `unless_words` exempts a match
 //! when a word of the capture group `w` (or `v`, or the flagged words) is in the list;
-//! an entry of two words ("used to") applies when the capture is the first word and the
+//! an entry of two words ("attached to") applies when the capture is the first word and the
 //! text after the match starts with the second; an entry ending in `*` is a prefix.
 //!
 //! A match that is glued to a neighbouring word by a hyphen or an apostrophe

@@ -177,7 +177,7 @@ const DOUBLING: &[&str] = &[
 
 /// Participles that are adjectives after a be-verb far more often than passives
 /// ("was based on", "were interested", "was blocked on review"). Entries of two words
-/// apply only when the second word follows ("used to"); `un*` stands for every word
+/// apply only when the second word follows ("attached to"); `un*` stands for every word
 /// starting with "un" ("undocumented", "untested", "unexpected").
 pub(crate) const STATIVE: &[&str] = &[
     "based",
@@ -191,7 +191,6 @@ pub(crate) const STATIVE: &[&str] = &[
     "meant",
     "expected",
     "allowed",
-    "used to",
     "attached to",
     "concerned",
     "excited",
