@@ -3,6 +3,7 @@
 
     python3 tests/panel/eval.py --reframe target/debug/reframe          # report
     python3 tests/panel/eval.py --reframe target/debug/reframe --json   # figures as JSON
+    python3 tests/panel/eval.py --set holdout --reframe target/debug/reframe  # held-out panel
 
 Steps: materialise the panel into the cache (see materialise.py; skipped with
 --no-materialise when the cache is already there), write a .reframe.toml with
@@ -229,7 +230,7 @@ def fmt(x):
 
 
 def print_report(res: dict) -> None:
-    print(f"panel: {res['sentences_judged']} judged sentences ({res['sentences_unsure']} unsure, excluded; "
+    print(f"{mat.CURRENT_SET}: {res['sentences_judged']} judged sentences ({res['sentences_unsure']} unsure, excluded; "
           f"{res['sentences_in_html']} inside HTML blocks, {res['weak_in_html']} of them weak, excluded: reframe does not read HTML)\n")
     print(f"{'rule':<14} {'TP':>4} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'located':>8}")
     for name, c in list(res["rules"].items()) + [("overall", res["overall"])]:
@@ -255,7 +256,10 @@ def main() -> int:
     ap.add_argument("--reframe", required=True, help="path to the reframe binary")
     ap.add_argument("--json", action="store_true", help="print the figures (and lists) as JSON")
     ap.add_argument("--no-materialise", action="store_true", help="use the cache as it is")
+    ap.add_argument("--set", default="panel", choices=sorted(mat.SETS),
+                    help="which labelled set: panel (default) or holdout (labelled blind)")
     args = ap.parse_args()
+    mat.use_set(args.set)
     binary = str(Path(args.reframe).resolve()) if Path(args.reframe).exists() else args.reframe
     res = evaluate(binary, do_materialise=not args.no_materialise)
     if args.json:

@@ -8,13 +8,19 @@ line with the recorded SHA-256.
 
     python3 tests/panel/materialise.py            # materialise + verify
     python3 tests/panel/materialise.py --dump S07 # print S07's sentences (for labelling)
+    python3 tests/panel/materialise.py --set holdout          # the held-out panel
+    python3 tests/panel/materialise.py --set holdout --dump H03
 
 Environment:
     PANEL_MIRRORS  folder holding the mirrors (default /work/.mirror); a mirror of
                    owner/name is looked for at <root>/<owner>+<name>/repo, then
                    <root>/<owner>+<name>, then <root>/<owner>/<name>.
     PANEL_CACHE    cache folder (default ~/.cache/reframe-panel); files land in
-                   <cache>/files/<id>.md
+                   <cache>/files/<id>.md (the held-out set: <cache>/holdout/files/<id>.md)
+
+Sets: `--set panel` (default) reads sources.tsv / labels.tsv next to this script;
+`--set holdout` reads holdout/sources.tsv / holdout/labels.tsv (a panel labelled
+blind, never looked at while tuning the rules).  Both use the same extraction.
 
 Python 3.11, standard library only.  The sentence extraction defined here
 (`extract_sentences`) is the single definition used for hashing and by eval.py.
@@ -61,6 +67,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources.tsv"
 LABELS = HERE / "labels.tsv"
+SETS = {"panel": HERE, "holdout": HERE / "holdout"}
+CURRENT_SET = "panel"
+
+
+def use_set(name: str) -> None:
+    """Point SOURCES / LABELS / the cache at one of SETS ("panel" or "holdout")."""
+    global SOURCES, LABELS, CURRENT_SET
+    if name not in SETS:
+        raise SystemExit(f"unknown set {name!r} (known: {', '.join(SETS)})")
+    CURRENT_SET = name
+    SOURCES = SETS[name] / "sources.tsv"
+    LABELS = SETS[name] / "labels.tsv"
 
 ABBREVIATIONS = {
     "e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.",
@@ -481,6 +499,8 @@ def mirrors_root() -> Path:
 
 def cache_dir() -> Path:
     base = Path(os.environ.get("PANEL_CACHE", Path.home() / ".cache" / "reframe-panel"))
+    if CURRENT_SET != "panel":
+        return base / CURRENT_SET / "files"
     return base / "files"
 
 
@@ -488,8 +508,10 @@ def git_dir_for(repo: str) -> Path | None:
     owner, name = repo.split("/", 1)
     root = mirrors_root()
     for cand in (root / f"{owner}+{name}" / "repo", root / f"{owner}+{name}", root / owner / name):
-        if cand.is_dir() and ((cand / "HEAD").exists() or (cand / ".git").exists()):
+        if cand.is_dir() and (cand / "HEAD").exists():
             return cand
+        if (cand / ".git" / "HEAD").exists():  # a snapshot that arrived as repo/.git
+            return cand / ".git"
     return None
 
 
@@ -560,6 +582,12 @@ def dump(sid: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if "--set" in argv:
+        k = argv.index("--set")
+        if k + 1 >= len(argv):
+            raise SystemExit("--set needs a name (panel or holdout)")
+        use_set(argv[k + 1])
+        argv = argv[:k] + argv[k + 2:]
     if len(argv) >= 2 and argv[0] == "--dump":
         for sid in argv[1:]:
             dump(sid)
