@@ -4,6 +4,7 @@
     python3 tests/panel/eval.py --reframe target/debug/reframe          # report
     python3 tests/panel/eval.py --reframe target/debug/reframe --json   # figures as JSON
     python3 tests/panel/eval.py --set holdout --reframe target/debug/reframe  # held-out panel
+    python3 tests/panel/eval.py --set test --reframe target/debug/reframe     # final test panel
 
 Steps: materialise the panel into the cache (see materialise.py; skipped with
 --no-materialise when the cache is already there), write a .reframe.toml with
@@ -257,7 +258,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true", help="print the figures (and lists) as JSON")
     ap.add_argument("--no-materialise", action="store_true", help="use the cache as it is")
     ap.add_argument("--set", default="panel", choices=sorted(mat.SETS),
-                    help="which labelled set: panel (default) or holdout (labelled blind)")
+                    help="which labelled set: panel (default), holdout or test (both labelled blind)")
     args = ap.parse_args()
     mat.use_set(args.set)
     binary = str(Path(args.reframe).resolve()) if Path(args.reframe).exists() else args.reframe

@@ -10,17 +10,20 @@ line with the recorded SHA-256.
     python3 tests/panel/materialise.py --dump S07 # print S07's sentences (for labelling)
     python3 tests/panel/materialise.py --set holdout          # the held-out panel
     python3 tests/panel/materialise.py --set holdout --dump H03
+    python3 tests/panel/materialise.py --set test             # the final test panel
 
 Environment:
     PANEL_MIRRORS  folder holding the mirrors (default /work/.mirror); a mirror of
                    owner/name is looked for at <root>/<owner>+<name>/repo, then
                    <root>/<owner>+<name>, then <root>/<owner>/<name>.
     PANEL_CACHE    cache folder (default ~/.cache/reframe-panel); files land in
-                   <cache>/files/<id>.md (the held-out set: <cache>/holdout/files/<id>.md)
+                   <cache>/files/<id>.md (other sets: <cache>/<set>/files/<id>.md)
 
 Sets: `--set panel` (default) reads sources.tsv / labels.tsv next to this script;
 `--set holdout` reads holdout/sources.tsv / holdout/labels.tsv (a panel labelled
-blind, never looked at while tuning the rules).  Both use the same extraction.
+blind, never looked at while tuning the rules); `--set test` reads test/sources.tsv /
+test/labels.tsv (a third panel, labelled blind and reported only as counts).  All
+sets use the same extraction.
 
 Python 3.11, standard library only.  The sentence extraction defined here
 (`extract_sentences`) is the single definition used for hashing and by eval.py.
@@ -67,12 +70,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources.tsv"
 LABELS = HERE / "labels.tsv"
-SETS = {"panel": HERE, "holdout": HERE / "holdout"}
+SETS = {"panel": HERE, "holdout": HERE / "holdout", "test": HERE / "test"}
 CURRENT_SET = "panel"
 
 
 def use_set(name: str) -> None:
-    """Point SOURCES / LABELS / the cache at one of SETS ("panel" or "holdout")."""
+    """Point SOURCES / LABELS / the cache at one of SETS ("panel", "holdout" or "test")."""
     global SOURCES, LABELS, CURRENT_SET
     if name not in SETS:
         raise SystemExit(f"unknown set {name!r} (known: {', '.join(SETS)})")
@@ -585,7 +588,7 @@ def main(argv: list[str]) -> int:
     if "--set" in argv:
         k = argv.index("--set")
         if k + 1 >= len(argv):
-            raise SystemExit("--set needs a name (panel or holdout)")
+            raise SystemExit(f"--set needs a name ({', '.join(SETS)})")
         use_set(argv[k + 1])
         argv = argv[:k] + argv[k + 2:]
     if len(argv) >= 2 and argv[0] == "--dump":
