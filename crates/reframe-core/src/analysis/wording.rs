@@ -103,7 +103,7 @@ impl<'a> Sentences<'a> {
 
 /// Rows whose flagged words end with the writer's own verb after a frame ("was able to
 /// create", "helped redefine"): that verb must really be a verb in its base form.
-const VERB_AFTER_FRAME: &[&str] = &["capability-frame", "helped-any-verb"];
+const VERB_AFTER_FRAME: &[&str] = &["capability-frame", "helped-any-verb", "help-verb-present"];
 
 /// Rows whose fix is the writer's verb in the simple past ("was able to create" →
 /// "created"), computed here when the phrase table's own word list has no past for it.
@@ -177,7 +177,11 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 ) || matches!(
                     v.form,
                     Form::Past | Form::Participle | Form::Gerund | Form::Third
-                ) || matches!(v.lower.as_str(), "be" | "have");
+                ) || matches!(v.lower.as_str(), "be" | "have")
+                    // After "helped" a word must read as a verb's base form: "helped Alex
+                    // prepare", "helped junior designers" name people helped.
+                    || (matches!(hit.row.as_ref(), "helped-any-verb" | "help-verb-present")
+                        && v.form != Form::Base);
                 if not_a_verb {
                     return false;
                 }
@@ -204,36 +208,46 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                         matches!(w[0].lower.as_str(), "and" | "or") && w[1].form == Form::Base
                     });
                     if coordinated {
-                        // The finding stands; no fix would keep the sentence whole.
+                        // No fix would keep the sentence whole; whether the finding stands
+                        // is decided below, as for every vague verb.
                         hit.replacements.clear();
                         hit.ask = false;
-                        return true;
                     }
-                    // Adverbs between "to" and the verb stay: "were able to successfully
-                    // onboard" → "successfully onboarded".
-                    let sentence_text = text.get(sentence.clone()).unwrap_or("");
-                    let adverbs: Vec<&str> = (first..last)
-                        .filter(|&i| words[i].pos == Pos::Adverb)
-                        .filter_map(|i| sentence_text.get(words[i].range.clone()))
-                        .collect();
-                    // "Am able to compile" keeps its present: "Compile".
-                    let present = matches!(
-                        words[first].lower.as_str(),
-                        "am" | "is" | "are" | "manage" | "manages"
-                    );
-                    let mut past = if present {
-                        v.lemma.clone()
-                    } else {
-                        language::past_of(&v.lemma)
-                    };
-                    if !adverbs.is_empty() {
-                        past = format!("{} {past}", adverbs.join(" "));
+                    if !coordinated {
+                        // Adverbs between "to" and the verb stay: "were able to successfully
+                        // onboard" → "successfully onboarded".
+                        // So do "then", "still" before "able", and "quickly and effectively".
+                        let sentence_text = text.get(sentence.clone()).unwrap_or("");
+                        let kept = |i: usize| {
+                            words[i].pos == Pos::Adverb
+                                || (words[i].lower == "and"
+                                    && i > first
+                                    && words[i - 1].pos == Pos::Adverb
+                                    && words[i + 1].pos == Pos::Adverb)
+                        };
+                        let adverbs: Vec<&str> = (first..last)
+                            .filter(|&i| kept(i))
+                            .filter_map(|i| sentence_text.get(words[i].range.clone()))
+                            .collect();
+                        // "Am able to compile" keeps its present: "Compile".
+                        let present = matches!(
+                            words[first].lower.as_str(),
+                            "am" | "is" | "are" | "manage" | "manages"
+                        );
+                        let mut past = if present {
+                            v.lemma.clone()
+                        } else {
+                            language::past_of(&v.lemma)
+                        };
+                        if !adverbs.is_empty() {
+                            past = format!("{} {past}", adverbs.join(" "));
+                        }
+                        hit.replacements = vec![if opens_sentence {
+                            capitalize(&past)
+                        } else {
+                            past
+                        }];
                     }
-                    hit.replacements = vec![if opens_sentence {
-                        capitalize(&past)
-                    } else {
-                        past
-                    }];
                 }
             }
             // "responsible for managing X and coordinating Y": the frame governs both
@@ -245,6 +259,30 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             {
                 hit.replacements.clear();
                 hit.ask = false;
+            }
+            // "everything I've worked on", "the people I worked with were …": a
+            // preposition with no object after it closes a relative clause, which names
+            // something rather than claims it.
+            let clause_ends = |k: usize| {
+                let Some(w) = words.get(k) else {
+                    return true;
+                };
+                match w.pos {
+                    // A mark that ends the clause, not the "." of ".NET".
+                    Pos::Punctuation => {
+                        matches!(w.lower.as_str(), "." | "," | ";" | ":" | "!" | "?" | ")")
+                            && words.get(k + 1).is_none_or(|n| n.range.start > w.range.end)
+                    }
+                    // "in charge of supporting …": a gerund is the preposition's object.
+                    Pos::Verb | Pos::Aux => w.form != Form::Gerund,
+                    Pos::Subordinator => true,
+                    Pos::Coordinator => !matches!(w.lower.as_str(), "both" | "either" | "neither"),
+                    _ => false,
+                }
+            };
+            let stranded = words[last].pos == Pos::Adposition && clause_ends(last + 1);
+            if stranded {
+                return false;
             }
             // A lead-in to a list ("I worked on the following:") introduces the concrete
             // items that follow.
@@ -263,8 +301,9 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 .take_while(|w| w.pos != Pos::Verb || w.form == Form::None)
                 .any(|w| RELATIVE_OPENERS.contains(&w.lower.as_str()));
             // A noun phrase that a later verb has as its subject ("Participation in the
-            // survey reached 80%") names a thing; alone on a line it is a duty.
-            if hit.row == "participation-in"
+            // survey reached 80%", "Working with the Apollo client proved valuable") names
+            // a thing; alone on a line it is a duty.
+            if matches!(hit.row.as_ref(), "participation-in" | "working-with-bullet")
                 && words[last + 1..]
                     .iter()
                     .any(|w| w.pos == Pos::Verb && matches!(w.form, Form::Past | Form::Third))
@@ -335,6 +374,11 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             if complement || modal {
                 return false;
             }
+            // "ensure deadlines were met", "made sure the logs were rotated": the passive
+            // is what a verb before it achieved or checked, not a deed left without a doer.
+            if object_clause(words, first) {
+                return false;
+            }
             clause.passive
                 && !clause.agent
                 && !clause.negated
@@ -361,6 +405,36 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     "most" | "very" | "quite" | "more" | "so" | "rather"
                 );
             if degree {
+                return false;
+            }
+            // "I think X is important", "I believe it will help": an opinion or a forecast,
+            // honest as it stands. A frame hedges a claim when what it frames happened ("I
+            // feel like I accomplished …", "I think it was the right call").
+            // "I feel his initiative has contributed …": a view of someone else.
+            let about_someone = words.get(last + 1).is_some_and(|w| {
+                matches!(
+                    w.lower.as_str(),
+                    "he" | "she" | "they" | "his" | "her" | "their"
+                ) || w.pos == Pos::ProperNoun
+            });
+            if FRAME_ROWS.contains(&hit.row.as_ref())
+                && (about_someone || !frames_a_claim(words, last))
+            {
+                return false;
+            }
+            // "would probably have issues", "we'll … and maybe feel like experts": a
+            // forecast or a wish, not a claim about what was done.
+            if ADVERB_ROWS.contains(&hit.row.as_ref()) && in_forecast(words, first, last) {
+                return false;
+            }
+            // "it was kind of messy", "I was kind of nervous": a state or a feeling
+            // described, not the writer's work undercut; an outcome ("kind of successful")
+            // still is.
+            let degree_word = hit.row != "hedge-adverb" || words[first].lower == "somewhat";
+            if DEGREE_ROWS.contains(&hit.row.as_ref())
+                && degree_word
+                && describes_state(words, first, last)
+            {
                 return false;
             }
             // A hedge on someone else's doing ("she probably has a side project") is about
@@ -430,6 +504,233 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
         }
         _ => true,
     }
+}
+
+/// Whether the clause holding the verb group that starts at `first` is the object of a
+/// verb right before its subject ("ensure deadlines were met"): walking left over the
+/// subject's noun phrase reaches a verb other than a form of "be".
+fn object_clause(words: &[Word], first: usize) -> bool {
+    let mut i = first;
+    let mut nouns = 0;
+    while i > 0 {
+        let w = &words[i - 1];
+        if matches!(
+            w.pos,
+            Pos::Noun | Pos::ProperNoun | Pos::Adjective | Pos::Determiner | Pos::Numeral
+        ) && !FIRST_PERSON_WORDS.contains(&w.lower.as_str())
+        {
+            nouns += 1;
+            i -= 1;
+            continue;
+        }
+        return nouns > 0 && (CLAUSE_TAKING.contains(&w.lemma.as_str()) || w.lower == "sure");
+    }
+    false
+}
+
+const FIRST_PERSON_WORDS: &[&str] = &["i", "we", "my", "our"];
+
+/// Verbs whose object can be a whole clause without "that" ("ensure deadlines were met").
+const CLAUSE_TAKING: &[&str] = &[
+    "ensure",
+    "verify",
+    "confirm",
+    "check",
+    "see",
+    "insist",
+    "require",
+    "request",
+    "demand",
+    "propose",
+    "suggest",
+    "recommend",
+    "expect",
+    "hope",
+    "know",
+    "think",
+    "believe",
+    "feel",
+    "notice",
+    "find",
+    "realize",
+    "realise",
+    "learn",
+    "discover",
+    "show",
+    "prove",
+    "say",
+    "note",
+    "mention",
+    "report",
+    "understand",
+    "guarantee",
+    "assume",
+    "agree",
+    "decide",
+    "mean",
+];
+
+/// Hedge rows that frame a clause ("I think …", "I feel like …", "it seems that …").
+const FRAME_ROWS: &[&str] = &["i-think", "i-feel", "i-feel-like", "it-seems"];
+
+/// Hedge rows whose words are an adverb of likelihood or a wish.
+const ADVERB_ROWS: &[&str] = &["hedge-adverb", "hedge-aside", "hedge-tail"];
+
+/// Hedge rows that soften a degree ("kind of", "pretty much").
+const DEGREE_ROWS: &[&str] = &["kind-of", "kinda", "pretty-much", "hedge-adverb"];
+
+/// Words that make a verb group a forecast, a possibility or a wish.
+fn is_modal(w: &Word) -> bool {
+    matches!(
+        w.lower.as_str(),
+        "will"
+            | "would"
+            | "could"
+            | "might"
+            | "may"
+            | "can"
+            | "shall"
+            | "should"
+            | "must"
+            | "wo"
+            | "ca"
+            | "going"
+    ) || ["'ll", "’ll", "'d", "’d"]
+        .iter()
+        .any(|c| w.lower.ends_with(c))
+}
+
+/// Whether the clause a frame introduces makes a claim the frame hedges: what happened
+/// (a past or a present perfect), a change ("the deploys are faster now"), or a present
+/// fact. An opinion ("X is important"), the writer's own state of mind ("I believe I
+/// understand") or a forecast ("it will help", "I would have preferred") is honest as
+/// it stands. No verb found (the frame follows its clause): the claim stands.
+fn frames_a_claim(words: &[Word], last: usize) -> bool {
+    let rest = words.get(last + 1..).unwrap_or(&[]);
+    for (i, w) in rest.iter().enumerate() {
+        if w.lower == ";" {
+            break;
+        }
+        if is_modal(w) {
+            return false;
+        }
+        let after = || rest[i + 1..].iter().find(|n| n.pos != Pos::Adverb);
+        match w.lower.as_str() {
+            "was" | "were" | "did" | "had" | "got" => return true,
+            "have" | "has" | "'ve" | "’ve"
+                if after().is_some_and(|n| matches!(n.form, Form::Past | Form::Participle)) =>
+            {
+                return true;
+            }
+            "is" | "are" | "am" | "'s" | "'re" | "’s" | "’re" => {
+                // "is important", "are slow": an opinion; "are faster now": a change.
+                return match after() {
+                    Some(n) if n.pos == Pos::Adjective => {
+                        matches!(n.lower.as_str(), "more" | "less" | "fewer")
+                            || (n.lower.ends_with("er") && n.lower.len() > 4)
+                    }
+                    _ => true,
+                };
+            }
+            _ => {}
+        }
+        // A verb right after a determiner or an adjective is a noun ("the fix worked").
+        let noun_like = i > 0 && matches!(rest[i - 1].pos, Pos::Determiner | Pos::Adjective);
+        if w.pos == Pos::Verb && !noun_like {
+            match w.form {
+                Form::Past | Form::Preterite | Form::Participle => return true,
+                Form::Base | Form::Third => return !MENTAL_VERBS.contains(&w.lemma.as_str()),
+                _ => {}
+            }
+        }
+    }
+    true
+}
+
+/// Verbs of the writer's own state of mind: "I believe I understand …" tells no deed.
+const MENTAL_VERBS: &[&str] = &[
+    "understand",
+    "know",
+    "like",
+    "prefer",
+    "enjoy",
+    "want",
+    "need",
+    "hope",
+    "wish",
+    "agree",
+    "appreciate",
+    "love",
+    "care",
+    "think",
+    "believe",
+    "feel",
+    "see",
+];
+
+/// Whether the clause around a hedge at `first..=last` holds a modal: back to its start,
+/// and forward up to ten words.
+fn in_forecast(words: &[Word], first: usize, last: usize) -> bool {
+    let before = words[..first]
+        .iter()
+        .rev()
+        .take_while(|w| !matches!(w.lower.as_str(), "," | ";" | ":"))
+        .any(is_modal);
+    let after = words[last + 1..]
+        .iter()
+        .take_while(|w| !matches!(w.lower.as_str(), "," | ";" | ":"))
+        .take(10)
+        .any(is_modal);
+    before || after
+}
+
+/// Adjectives of an outcome: softening one undercuts the writer's result.
+const OUTCOME_WORDS: &[&str] = &[
+    "successful",
+    "effective",
+    "useful",
+    "helpful",
+    "valuable",
+    "impactful",
+    "important",
+    "better",
+    "faster",
+    "reliable",
+    "stable",
+    "good",
+    "great",
+    "done",
+    "finished",
+    "complete",
+    "working",
+];
+
+/// Whether a degree hedge softens a predicate that describes a state or a feeling: after
+/// a form of "be", "feel", "seem" or "look", before an adjective or a noun phrase ("was
+/// kind of messy", "felt sort of lost", "was kind of a mess").
+fn describes_state(words: &[Word], first: usize, last: usize) -> bool {
+    let linking = first > 0 && {
+        let w = &words[first - 1];
+        language::is_be(&w.lower)
+            || matches!(
+                w.lemma.as_str(),
+                "feel" | "seem" | "look" | "sound" | "become"
+            )
+    };
+    let Some(next) = words.get(last + 1) else {
+        return false;
+    };
+    let head = if matches!(next.lower.as_str(), "a" | "an") {
+        words.get(last + 2)
+    } else {
+        Some(next)
+    };
+    linking
+        && head.is_some_and(|h| {
+            matches!(h.pos, Pos::Adjective | Pos::Noun)
+                && !OUTCOME_WORDS.contains(&h.lower.as_str())
+                && h.form != Form::Gerund
+        })
 }
 
 /// Whether the verb a hit modifies (the next one within three words, else the previous one
@@ -547,13 +848,110 @@ mod tests {
     fn frames_found_behind_marks_relatives_and_base_forms_ending_in_ing() {
         // "bring" is a base form, not a gerund of "br".
         let text = "Through care I was able to bring the circuit back online.";
-        assert_eq!(weak_verb_kept(text).replacements, vec!["brought".to_string()]);
+        assert_eq!(
+            weak_verb_kept(text).replacements,
+            vec!["brought".to_string()]
+        );
         // An emoji before a resume-style bullet names nobody.
         let text = "😀 Learned Elixir and was able to ship a service to production.";
-        assert_eq!(weak_verb_kept(text).replacements, vec!["shipped".to_string()]);
+        assert_eq!(
+            weak_verb_kept(text).replacements,
+            vec!["shipped".to_string()]
+        );
         // A relative clause earlier in the sentence has its own verb.
         let text = "With the time with which we operated we were able to find slack.";
         assert_eq!(weak_verb_kept(text).replacements, vec!["found".to_string()]);
+    }
+
+    #[test]
+    fn hedges_on_opinions_forecasts_states_and_other_people_are_left_alone() {
+        let none = |t: &str| {
+            let found = judged(t, Role::Work);
+            assert!(found.is_empty(), "{t}: {found:?}");
+        };
+        let one = |t: &str| {
+            let found = judged(t, Role::Work);
+            assert_eq!(found.len(), 1, "{t}: {found:?}");
+        };
+        // An opinion (present) or a forecast (modal) is honest as it stands.
+        none("We have fun together, which I think is important for a long project.");
+        none("I believe it will help me grow next year.");
+        none("I think I would have preferred a smaller scope.");
+        none("The patrons would probably have issues with the video calls.");
+        none("I feel his initiative has contributed to the launch.");
+        none("Maybe people wanted to share their photos.");
+        // A state or a feeling softened is described, not undercut.
+        none("At first it was kind of messy.");
+        none("I was kind of nervous before the demo.");
+        // What happened, hedged, is still a finding.
+        one("I think it was the right call.");
+        one("Overall, I feel like I accomplished my yearly goal.");
+        one("The change probably saved us a few hours a week.");
+        one("The rollout was kind of successful.");
+    }
+
+    #[test]
+    fn vague_verbs_closing_a_relative_or_passives_as_objects_are_left_alone() {
+        // A preposition with nothing after it ends a relative clause.
+        assert!(judged("It helped everything I've worked on.", Role::Work).is_empty());
+        assert!(!judged("I worked on the Terraform modules.", Role::Work).is_empty());
+        // "Participated in both …": "both" opens the object.
+        assert!(
+            !judged(
+                "Participated in both the design and the rollout.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        // A passive that is what a verb before it ensured or checked.
+        assert!(
+            judged(
+                "Having to ensure deadlines were met taught me a lot.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert!(!judged("Development output was increased.", Role::Work).is_empty());
+        // After a gerund, a coordinated passive shares the finite verb's subject.
+        let text = "I took stints leading the team, and was commended on demo day.";
+        assert!(judged(text, Role::Work).is_empty());
+        // After a participle that modifies a noun, too.
+        let text = "I tested the product assigned to me and was able to catch many bugs.";
+        assert_eq!(
+            weak_verb_kept(text).replacements,
+            vec!["caught".to_string()]
+        );
+        // A gerund phrase that a later verb has as subject names a thing.
+        assert!(
+            judged(
+                "Working with the Apollo client proved valuable.",
+                Role::Work
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn help_before_a_verb_needs_the_verb() {
+        assert_eq!(
+            judged("Helped to ensure the UI is consistent.", Role::Work).len(),
+            1
+        );
+        assert!(judged("I have helped Alex prepare for the talk.", Role::Work).is_empty());
+        assert_eq!(
+            judged(
+                "Reviewed pull requests and help test new features.",
+                Role::Work
+            )
+            .len(),
+            1
+        );
+        assert!(judged("Staffed the help desk on Fridays.", Role::Work).is_empty());
+        let text = "The result: I was able to quickly and effectively plan upcoming work.";
+        assert_eq!(
+            weak_verb_kept(text).replacements,
+            vec!["quickly and effectively planned".to_string()]
+        );
     }
 
     #[test]

@@ -51,6 +51,39 @@ const RELATIVES: &[&str] = &[
 /// Pronouns that stand for a thing (often the work itself), not a person.
 const THING_PRONOUNS: &[&str] = &["it", "this", "that", "these", "those", "which", "what"];
 
+/// Nouns for people other than the writer ("maybe people wanted …", "users were …").
+const PERSON_NOUNS: &[&str] = &[
+    "people",
+    "person",
+    "user",
+    "users",
+    "customer",
+    "colleague",
+    "student",
+    "manager",
+    "stakeholder",
+    "client",
+    "everyone",
+    "others",
+    "patron",
+    "member",
+    "engineer",
+    "developer",
+    "teammate",
+    "lead",
+    "reviewer",
+    "maintainer",
+    "mentor",
+    "professor",
+    "teacher",
+    "boss",
+];
+
+/// Whether a noun names people other than the writer ("users", "the students").
+pub fn is_person_noun(w: &Word) -> bool {
+    PERSON_NOUNS.contains(&w.lemma.as_str()) || PERSON_NOUNS.contains(&w.lower.as_str())
+}
+
 /// Nouns whose infinitive says what the chance or the task was, not a purpose.
 const COMPLEMENT_NOUNS: &[&str] = &["opportunity", "chance", "task", "job", "goal", "time"];
 
@@ -198,10 +231,28 @@ fn clause_at(words: &[Word], verb: usize, depth: usize) -> Clause {
         // migrated Y", "Built X, ran Y".
         // The nearest verb before, a main-verb "did"/"had" included ("we not only did a
         // good job … but also managed to …").
-        if let Some(prev) = (0..k)
-            .rev()
-            .find(|&j| matches!(words[j].pos, Pos::Verb | Pos::Aux) && words[j].form != Form::None)
-        {
+        // A gerund ("took stints leading the team, … and was commended") or a participle
+        // after a noun ("tested the product assigned to me and was able to …") is not
+        // the verb the coordination continues when a finite verb comes before it.
+        let is_verb =
+            |j: usize| matches!(words[j].pos, Pos::Verb | Pos::Aux) && words[j].form != Form::None;
+        let non_finite = |j: usize| {
+            words[j].form == Form::Gerund
+                // A verb right after a main verb is its object misread ("Reviewed pull
+                // requests").
+                || (j > 0 && words[j - 1].pos == Pos::Verb && !is_be(&words[j - 1].lower))
+                || (j > 0
+                    && matches!(words[j].form, Form::Past | Form::Participle)
+                    && matches!(words[j - 1].pos, Pos::Noun | Pos::ProperNoun))
+        };
+        let nearest = (0..k).rev().find(|&j| is_verb(j));
+        let finite = nearest.and_then(|n| {
+            if !non_finite(n) {
+                return Some(n);
+            }
+            (0..n).rev().find(|&j| is_verb(j) && !non_finite(j))
+        });
+        if let Some(prev) = finite.or(nearest) {
             let outer = clause_at(words, prev, depth + 1);
             return Clause {
                 negated: clause.negated,
@@ -218,6 +269,7 @@ fn clause_at(words: &[Word], verb: usize, depth: usize) -> Clause {
     clause.someone_else = match w.pos {
         Pos::ProperNoun => true,
         Pos::Pronoun => !THING_PRONOUNS.contains(&w.lower.as_str()),
+        Pos::Noun => is_person_noun(w),
         _ => false,
     };
     clause.subordinate = opened_by_subordinator(words, k);

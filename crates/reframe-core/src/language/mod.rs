@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 use harper_brill::{BrillTagger, FreqDict, Tagger, UPOS};
 use harper_core::IrregularVerbs;
 
-pub use clause::{Clause, SubjectKind, clause_of, counterfactual};
+pub use clause::{Clause, SubjectKind, clause_of, counterfactual, is_person_noun};
 
 /// Sentences longer than this are not tagged (tagging is linear, but a rule that looks
 /// around a verb should never walk a 10,000-word "sentence").

@@ -94,7 +94,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I worked on migrating the billing service to Kubernetes.",
         good: "I migrated the billing service to Kubernetes.",
         replace: &["{past-of-gerund:v}"],
-        pattern: r"\b(?P<hit>(?:helped(?:\s+out)?\s+with|worked\s+on|(?:was|were|been)\s+(?:[a-z]+ly\s+)?(?:involved\s+in|responsible\s+for|tasked\s+with|in\s+charge\s+of)|assisted\s+(?:with|in)|participated\s+in|contributed\s+to)\s+(?P<v>[a-z]+ing))\b",
+        pattern: r"\b(?P<hit>(?:helped(?:\s+out)?\s+(?:with|in)|worked\s+on|(?:was|were|been)\s+(?:[a-z]+ly\s+)?(?:involved\s+in|responsible\s+for|in\s+charge\s+of)|assisted\s+(?:with|in)|participated\s+in|contributed\s+to)\s+(?P<v>[a-z]+ing))\b",
         subject: Subject::Own,
         unless_words: &[
             "monitoring",
@@ -140,7 +140,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I helped with the migration from Jenkins to GitHub Actions.",
         good: "The new runbooks helped with onboarding.",
         replace: &["led", "drove"],
-        pattern: r"\bhelped\s+(?:out\s+)?(?:with|on)\b",
+        pattern: r"\bhelped\s+(?:out\s+)?(?:with|on|in)\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
         ..E
@@ -186,10 +186,19 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“helped <do>” blurs your part: say what you did yourself",
         bad: "Helped redefine datasets as versioned tables.",
         good: "The runbook helped redefine the on-call rota.",
-        pattern: r"\b(?P<hit>helped\s+(?:to\s+)?(?P<v>[a-z]+(?:e|ize|ise|ate|ify|en)))\s+(?:the|a|an|our|my|their|its|[a-z]+s)\b",
+        // Whether the next word is a verb is decided on the sentence (`analysis::wording`).
+        pattern: r"\b(?P<hit>helped\s+(?:to\s+)?(?P<v>[a-z]+))\b",
         subject: Subject::Own,
         unless_words: &[
             "{base-verb}",
+            // The rows for "helped out", "helped with", "helped in" say these.
+            "out",
+            "with",
+            "on",
+            "in",
+            "by",
+            "during",
+            "and",
             "three",
             "one",
             "nine",
@@ -217,7 +226,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &["{past:v}"],
         // Who was able is decided on the sentence (`analysis::wording`): the writer, a
         // bullet with no subject, or a verb coordinated with one.
-        pattern: r"\b(?P<hit>(?:(?:was|were|am|is|are)\s+able|(?:did\s+)?manage[ds]?)\s+to\s+(?:[a-z]+ly\s+)?(?P<v>[a-z]+))\b",
+        pattern: r"\b(?P<hit>(?:(?:was|were|am|is|are)\s+(?:(?:then|still|also|now|thus|finally|soon|eventually|ultimately|[a-z]+ly)\s+)?able|(?:did\s+)?manage[ds]?)\s+to\s+(?:[a-z]+ly\s+(?:and\s+[a-z]+ly\s+)?)?(?P<v>[a-z]+))\b",
         subject: Subject::Any,
         ..E
     },
@@ -237,7 +246,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” hides your part: say what you did with them",
         bad: "Collaborated with leadership to align the roadmap.",
         good: "The teams collaborated with us on the rollout.",
-        pattern: r"\bcollaborated\s+(?:closely\s+)?with\b",
+        pattern: r"\bcollaborated\s+(?:[a-z]+ly\s+)?(?:with|across)\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
         ..E
@@ -308,8 +317,8 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” blurs your part: say what you do yourself",
         bad: "Helping management with team-leading functions.",
         good: "Docs for helping new hires with setup.",
-        pattern: r"\bhelp(?:ing|s)?(?:\s+out)?(?:\s+[a-z]+)?\s+with\b",
-        subject: Subject::Start,
+        pattern: r"\bhelp(?:ing|s)?(?:\s+out)?(?:\s+[a-z]+){0,3}?\s+with\b",
+        subject: Subject::Own,
         ..E
     },
     PhraseRow {
@@ -320,6 +329,22 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "Docs that help to onboard new hires.",
         pattern: r"\b(?P<hit>help(?:ing|s)?)\s+to\s+[a-z]+\b",
         subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
+        id: "help-verb-present",
+        code: WeakVerb,
+        message: "“{phrase}” blurs your part: say what you do yourself",
+        bad: "Reviewed pull requests and help test new features.",
+        good: "The new dashboards help teams spot regressions.",
+        // Whether the next word is a verb is decided on the sentence (`analysis::wording`).
+        pattern: r"\b(?P<hit>help(?:s|ing)?\s+(?P<v>[a-z]+))\b",
+        subject: Subject::Own,
+        unless_words: &[
+            "out", "with", "on", "in", "to", "by", "and", "or", "the", "a", "an", "hand", "desk",
+            "center", "centre", "page", "pages", "text", "menu", "docs", "people", "others", "us",
+            "them", "me", "you", "him", "her", "each", "everyone", "anyone", "myself",
+        ],
         ..E
     },
     PhraseRow {
@@ -664,16 +689,6 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
-        id: "was-tasked-with",
-        code: WeakVerb,
-        message: "“was tasked with” says what you were given, not what you did: say what you did",
-        bad: "I was tasked with the legacy Ansible playbooks.",
-        good: "The contractor was tasked with the audit.",
-        pattern: r"\b(?:was|were|been)\s+tasked\s+with\b",
-        subject: Subject::Own,
-        ..E
-    },
-    PhraseRow {
         id: "did-work-on",
         code: WeakVerb,
         message: "“did work on” hides what you did: say what you built or changed",
@@ -918,7 +933,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         id: "kind-of",
         code: Hedge,
         message: "“{phrase}” hedges your claim: say it plainly",
-        bad: "It was kind of a mess before I got there.",
+        bad: "The rewrite kind of fixed the flaky deploys.",
         good: "What kind of alerts should wake someone up at night?",
         replace: &[""],
         pattern: r"\b(?P<hit>(?:kind|sort)\s+of\s+)",
@@ -929,7 +944,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         id: "kinda",
         code: Hedge,
         message: "“{phrase}” hedges your claim: say it plainly",
-        bad: "The first version was kinda fragile, but it shipped.",
+        bad: "I kinda rewrote the deploy script from scratch.",
         good: "The first version was fragile, but it shipped.",
         replace: &[""],
         pattern: r"\b(?P<hit>(?:kinda|sorta)\s+)",
@@ -949,7 +964,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         id: "pretty-much",
         code: Hedge,
         message: "“pretty much” hedges your claim: say it plainly",
-        bad: "The alerting was pretty much useless before the overhaul.",
+        bad: "I pretty much rewrote the alerting rules.",
         good: "The dashboards were pretty and useful.",
         replace: &[""],
         pattern: r"\b(?P<hit>pretty\s+much\s+)",
@@ -1043,7 +1058,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         // A past be-form (or "got"), up to two adverbs, a participle. Present-tense
         // passives ("logs are shipped to Loki") describe how a system works rather than
         // hide who did the work, so they are left alone.
-        pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}|[a-z]+(?:ed|en|wn)))\b",
+        pattern: r"\b(?P<hit>(?:was|were|been|got|gotten)\s+(?:(?:not|never|also|all|then|later|both|already|since|still|first|each|being|just|only|soon|once|[a-z]+ly)\s+){0,2}(?P<w>{participle}|(?:[a-z]+-)?[a-z]+(?:ed|en|wn)))\b",
         subject: Subject::NotPerson,
         unless_before: r"\b(?:that|which|who|whom|where|when|whenever|if|unless|while)(?:\s+[a-z0-9'’-]+){0,4}?(?:\s+(?:have|has|had|all|also|since|already|then|later))*",
         // A machine did it: "tickets were closed automatically after 90 days".

@@ -283,6 +283,15 @@ const INTRO_WORDS: &[&str] = &[
     "around",
     "with",
     "without",
+    // "To solve this, I …", "Using the new runner, we …": a phrase of purpose or means.
+    "to",
+    "using",
+    "because",
+    "through",
+    "following",
+    "overall",
+    "ultimately",
+    "finally",
 ];
 
 /// Verbs of thought, perception or having, which do not make their object the writer's

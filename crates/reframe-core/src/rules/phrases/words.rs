@@ -181,6 +181,9 @@ const DOUBLING: &[&str] = &[
 /// starting with "un" ("undocumented", "untested", "unexpected").
 pub(crate) const STATIVE: &[&str] = &[
     "based",
+    "centered",
+    "centred",
+    "geared",
     "located",
     "situated",
     "interested",
@@ -216,7 +219,7 @@ pub(crate) const STATIVE: &[&str] = &[
     "motivated",
     "determined",
     "convinced",
-    "committed",
+    "committed to",
     "dedicated",
     "focused",
     "qualified",
