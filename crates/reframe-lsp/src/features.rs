@@ -2,7 +2,7 @@
 //! to a byte offset, asks the analysis, and converts the answer back.
 
 use tower_lsp_server::ls_types::{
-    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse,
+    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse,
     CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, Documentation, FoldingRange,
     FoldingRangeKind, Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel,
     InlayHintParams, InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind,
@@ -64,7 +64,15 @@ pub fn completion(snap: &Snapshot, params: &CompletionParams) -> Option<Completi
     if items.is_empty() {
         return None;
     }
-    Some(CompletionResponse::Array(items))
+    // Line items' filter text follows what was typed (see the core's `filter_for`), so
+    // the client asks again as the line changes rather than filtering the old list.
+    let line_items = items
+        .iter()
+        .any(|i| i.kind != Some(CompletionItemKind::TEXT));
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: line_items,
+        items,
+    }))
 }
 
 pub fn hover(snap: &Snapshot, params: &HoverParams) -> Option<Hover> {
