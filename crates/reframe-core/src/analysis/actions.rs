@@ -995,7 +995,7 @@ fn join_blocks(a: &str, b: &str) -> String {
 }
 
 /// An insertion of a markdown block at byte `at`, with blank lines around it as needed.
-fn insertion(text: &str, at: usize, block: &str) -> Edit {
+pub(crate) fn insertion(text: &str, at: usize, block: &str) -> Edit {
     let at = at.min(text.len());
     let before = &text[..at];
     let after = &text[at..];
