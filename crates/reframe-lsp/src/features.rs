@@ -176,7 +176,10 @@ pub fn inlay_hints(snap: &Snapshot, params: &InlayHintParams) -> Option<Vec<Inla
             let line = h.position.line;
             params.range.start.line <= line && line <= params.range.end.line
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Clients expect hints in position order (the questions came after the progress).
+    let mut hints = hints;
+    hints.sort_by_key(|h| (h.position.line, h.position.character));
     Some(hints)
 }
 
