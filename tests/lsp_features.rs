@@ -182,7 +182,10 @@ fn completion_offers_missing_headings_and_fields() {
         "textDocument/completion",
         json!({"textDocument": {"uri": URI}, "position": {"line": end_line + 1, "character": 3}}),
     );
-    let items = reply["result"]["items"].as_array().cloned().unwrap_or_default();
+    let items = reply["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
     // "## Impact" stands for section 5 already, so only the guidance sections are left.
     assert_eq!(labels, ["## 8. Interview Framing", "## Remember"]);
@@ -217,7 +220,10 @@ fn completion_offers_missing_headings_and_fields() {
         "textDocument/completion",
         json!({"textDocument": {"uri": URI}, "position": {"line": line_1, "character": 2}}),
     );
-    let items = reply["result"]["items"].as_array().cloned().unwrap_or_default();
+    let items = reply["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(items.len(), 1, "{items:#?}");
     assert_eq!(items[0]["label"], "Environment");
     assert_eq!(items[0]["insertTextFormat"], 2);

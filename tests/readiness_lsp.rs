@@ -78,7 +78,11 @@ fn questions_are_code_lenses_on_the_decisions_heading() {
         .collect();
     assert_eq!(
         commands,
-        ["reframe.showQuestions", "reframe.addQuestionNote", "reframe.addQuestionNote"]
+        [
+            "reframe.showQuestions",
+            "reframe.addQuestionNote",
+            "reframe.addQuestionNote"
+        ]
     );
     // With lenses, the questions are not repeated as inlay hints.
     let reply = server.request(

@@ -41,7 +41,9 @@ impl Backend {
         let question = question.to_string();
         let wanted = question.clone();
         let Some(edits) = self
-            .run(&uri, move |snapshot| features::question_note(snapshot, &wanted))
+            .run(&uri, move |snapshot| {
+                features::question_note(snapshot, &wanted)
+            })
             .await
         else {
             self.client
@@ -105,7 +107,11 @@ impl Backend {
             let mut state = lock(&self.state);
             let first = !state.scanned;
             state.scanned = true;
-            (state.folders.clone(), first, state.client.work_done_progress)
+            (
+                state.folders.clone(),
+                first,
+                state.client.work_done_progress,
+            )
         };
         if folders.is_empty() {
             return Ok(WorkspaceDiagnosticReportResult::Report(
@@ -224,4 +230,3 @@ impl Backend {
         }
     }
 }
-

@@ -2,9 +2,9 @@
 //! to a byte offset, asks the analysis, and converts the answer back.
 
 use tower_lsp_server::ls_types::{
-    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse,
-    CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, Documentation, FoldingRange,
-    FoldingRangeKind, Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel,
+    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionList, CompletionParams,
+    CompletionResponse, CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, Documentation,
+    FoldingRange, FoldingRangeKind, Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel,
     InlayHintParams, InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind,
     TextEdit,
 };
@@ -208,7 +208,10 @@ fn short(text: &str) -> String {
 /// interviewer's questions: "N questions" (shows them all: `reframe.showQuestions`) and
 /// "Note: …" for the first questions (inserts a `> [!question]` callout under the section:
 /// `reframe.addQuestionNote`). Both are commands the server runs.
-pub fn code_lenses(snap: &Snapshot, uri: &tower_lsp_server::ls_types::Uri) -> Option<Vec<CodeLens>> {
+pub fn code_lenses(
+    snap: &Snapshot,
+    uri: &tower_lsp_server::ls_types::Uri,
+) -> Option<Vec<CodeLens>> {
     let (open, text, analysis) = document(snap)?;
     let asked = questions::questions(&text, &analysis, open.profile.template());
     let mut lenses = Vec::new();
@@ -263,7 +266,11 @@ pub fn question_list(snap: &Snapshot) -> Option<String> {
     let asked = questions::questions(&text, &analysis, open.profile.template());
     let mut out = String::from("# Questions an interviewer may ask\n");
     for (heading, here) in questions::placed(&asked, &analysis) {
-        let name = text.get(heading).unwrap_or("").trim_start_matches('#').trim();
+        let name = text
+            .get(heading)
+            .unwrap_or("")
+            .trim_start_matches('#')
+            .trim();
         out.push_str(&format!("\n## {name}\n\n"));
         for q in here {
             out.push_str(&format!("- {}\n", q.text));

@@ -38,17 +38,16 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions,
-    CompletionParams, CompletionResponse, DidChangeConfigurationParams,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DiagnosticOptions, DiagnosticServerCapabilities, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReportResult,
-    WorkspaceDiagnosticParams, WorkspaceDiagnosticReportResult, DocumentSymbolParams,
+    CompletionParams, CompletionResponse, DiagnosticOptions, DiagnosticServerCapabilities,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentSymbolParams,
     DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FoldingRange,
     FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
     HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
     InlayHintParams, LSPAny, MessageType, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    TextDocumentSyncSaveOptions, Uri, WorkspaceDiagnosticParams, WorkspaceDiagnosticReportResult,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -247,7 +246,6 @@ impl Backend {
         Ok(None)
     }
 
-
     /// Runs `work` on a snapshot of the document at `uri`, on a worker thread;
     /// `None` when the document is not open. Dropping the returned future (tower-lsp-server
     /// does on `$/cancelRequest`) raises the snapshot's cancel flag.
@@ -416,7 +414,11 @@ impl LanguageServer for Backend {
                 .iter()
                 .filter_map(|f| settings::uri_path(&f.uri))
                 .collect(),
-            None => params.root_uri.iter().filter_map(settings::uri_path).collect(),
+            None => params
+                .root_uri
+                .iter()
+                .filter_map(settings::uri_path)
+                .collect(),
         };
         let notices = {
             let mut state = lock(&self.state);
@@ -649,7 +651,9 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let lens_uri = uri.clone();
         Ok(self
-            .run(&uri, move |snapshot| features::code_lenses(snapshot, &lens_uri))
+            .run(&uri, move |snapshot| {
+                features::code_lenses(snapshot, &lens_uri)
+            })
             .await)
     }
 

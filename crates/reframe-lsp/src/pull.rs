@@ -15,11 +15,11 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::{
-    Diagnostic, DocumentDiagnosticReport,
-    DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
-    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
-    UnchangedDocumentDiagnosticReport, Uri, WorkspaceDocumentDiagnosticReport,
-    WorkspaceFullDocumentDiagnosticReport, WorkspaceUnchangedDocumentDiagnosticReport,
+    Diagnostic, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
+    RelatedUnchangedDocumentDiagnosticReport, UnchangedDocumentDiagnosticReport, Uri,
+    WorkspaceDocumentDiagnosticReport, WorkspaceFullDocumentDiagnosticReport,
+    WorkspaceUnchangedDocumentDiagnosticReport,
 };
 
 use crate::publish::{MAX_DIAGNOSTICS, Snapshot};
@@ -45,7 +45,11 @@ impl Notification for PartialResult {
 }
 
 /// The report for an open document: unchanged when `previous` is its result id.
-pub fn document_report(snap: &Snapshot, uri: &Uri, previous: Option<&str>) -> DocumentDiagnosticReportResult {
+pub fn document_report(
+    snap: &Snapshot,
+    uri: &Uri,
+    previous: Option<&str>,
+) -> DocumentDiagnosticReportResult {
     let (message, _) = snap.publish_message(uri);
     let (items, id) = message.diagnostics();
     let report = if previous == Some(id.as_str()) {
@@ -109,7 +113,9 @@ pub fn walk(folders: &[PathBuf]) -> Vec<PathBuf> {
 fn hash(items: &[Diagnostic], version: Option<i32>) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(items).unwrap_or_default().hash(&mut hasher);
+    serde_json::to_string(items)
+        .unwrap_or_default()
+        .hash(&mut hasher);
     version.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }
@@ -127,7 +133,10 @@ pub fn workspace_report(
             (uri, message.diagnostics().0, Some(snap.version))
         }
         Scanned::File(uri, path, profile) => {
-            if profile.resolved.is_excluded(&std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())) {
+            if profile
+                .resolved
+                .is_excluded(&std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+            {
                 return None;
             }
             let text = reframe_workspace::read_regular_file(path, MAX_FILE).ok()?;
@@ -148,7 +157,9 @@ pub fn workspace_report(
         WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
             uri: uri.clone(),
             version: version.map(i64::from),
-            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id: id },
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                result_id: id,
+            },
         })
     } else {
         WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {

@@ -72,8 +72,7 @@ pub fn actions(
             let ignore = super::ignore::ignore_edit(text, &analysis.model, finding);
             let title = format!("Ignore this finding on this line ({})", finding.code);
             // One "Ignore" per code and line: two findings of one code on a line share it.
-            if let Some(edit) = ignore.filter(|_| !out.iter().any(|a: &Action| a.title == title))
-            {
+            if let Some(edit) = ignore.filter(|_| !out.iter().any(|a: &Action| a.title == title)) {
                 out.push(Action {
                     title,
                     kind: ActionKind::QuickFix,
@@ -304,9 +303,15 @@ fn quick_fixes(
                 });
             }
         }
-        RuleCode::EmptyFrontmatter => out.extend(front_matter_fixes(text, analysis, finding, index)),
-        RuleCode::SectionOrder => out.extend(move_section(text, analysis, template, finding, index)),
-        RuleCode::EmptyField => out.extend(answer_placeholder(text, analysis, template, finding, index)),
+        RuleCode::EmptyFrontmatter => {
+            out.extend(front_matter_fixes(text, analysis, finding, index))
+        }
+        RuleCode::SectionOrder => {
+            out.extend(move_section(text, analysis, template, finding, index))
+        }
+        RuleCode::EmptyField => {
+            out.extend(answer_placeholder(text, analysis, template, finding, index))
+        }
         RuleCode::TemplatePrompt => out.extend(prompt_fixes(text, analysis, finding, index)),
         RuleCode::MissingSection => {
             // One action per section of the gap, each inserting that section alone.
@@ -387,7 +392,10 @@ fn front_matter_fixes(
         && let Some(heading) = title_heading(analysis)
     {
         let value = if heading.text.contains([':', '#', '"', '\'', '[', '{']) {
-            format!("\"{}\"", heading.text.replace('\\', "\\\\").replace('"', "\\\""))
+            format!(
+                "\"{}\"",
+                heading.text.replace('\\', "\\\\").replace('"', "\\\"")
+            )
         } else {
             heading.text.clone()
         };
@@ -464,7 +472,11 @@ fn move_section(
     // Moved from the end: the blank line left before it goes with it.
     if block.end == text.len() && block.start > 0 {
         let kept = text[..block.start].trim_end_matches(['\n', '\r']).len();
-        let line_break = if text[kept..block.start].contains("\r\n") { "\r\n" } else { "\n" };
+        let line_break = if text[kept..block.start].contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         if kept + line_break.len() < block.start {
             edits[0].range.start = kept + line_break.len();
         }
@@ -505,7 +517,10 @@ fn answer_placeholder(
         .sections
         .iter()
         .flat_map(|s| s.fields.iter())
-        .find(|f| crate::template::normalize_label(&f.label) == crate::template::normalize_label(&field.label))
+        .find(|f| {
+            crate::template::normalize_label(&f.label)
+                == crate::template::normalize_label(&field.label)
+        })
         .and_then(|f| f.placeholders.first().cloned())
         .unwrap_or_else(|| ANSWER_PLACEHOLDER.to_string());
     let at = field.label_range.end;
@@ -525,11 +540,9 @@ fn answer_placeholder(
 /// `template-prompt`: a field's prompt becomes a placeholder to type over; guidance left
 /// in a section can be deleted.
 fn prompt_fixes(text: &str, analysis: &Analysis, finding: &Finding, index: usize) -> Vec<Action> {
-    let in_field = analysis
-        .model
-        .fields
-        .iter()
-        .any(|f| f.value_range.start <= finding.range.start && finding.range.end <= f.value_range.end);
+    let in_field = analysis.model.fields.iter().any(|f| {
+        f.value_range.start <= finding.range.start && finding.range.end <= f.value_range.end
+    });
     if in_field {
         return vec![Action {
             title: format!("Replace the prompt with {ANSWER_PLACEHOLDER} to type over"),

@@ -128,8 +128,7 @@ fn filter_for(typed: &str, candidates: &[String]) -> String {
     let typed = typed.trim_end_matches(['\r', '\n']);
     let lower = typed.to_lowercase();
     for candidate in candidates {
-        if candidate.to_lowercase().starts_with(&lower) && candidate.is_char_boundary(typed.len())
-        {
+        if candidate.to_lowercase().starts_with(&lower) && candidate.is_char_boundary(typed.len()) {
             if candidate.starts_with(typed) {
                 return candidate.clone();
             }
@@ -155,7 +154,11 @@ fn headings(
         .headings
         .iter()
         .position(|h| line.start <= h.range.start && h.range.start <= line.end);
-    let hashes: String = typed.trim_start().chars().take_while(|&c| c == '#').collect();
+    let hashes: String = typed
+        .trim_start()
+        .chars()
+        .take_while(|&c| c == '#')
+        .collect();
     template
         .sections
         .iter()
@@ -168,7 +171,11 @@ fn headings(
         .map(|(i, (section, _))| {
             let heading = section.heading_line();
             let fields: Vec<&str> = section.fields.iter().map(|f| f.label.as_str()).collect();
-            let hashes = if hashes.is_empty() { "#".repeat(usize::from(section.level)) } else { hashes.clone() };
+            let hashes = if hashes.is_empty() {
+                "#".repeat(usize::from(section.level))
+            } else {
+                hashes.clone()
+            };
             let candidates = [
                 heading.clone(),
                 format!("{hashes} {}", section.heading),

@@ -701,7 +701,11 @@ pub fn note_edit(
     heading: &Range<usize>,
     question: &str,
 ) -> Option<super::edit::Edit> {
-    let heading = analysis.model.headings.iter().find(|h| h.range == *heading)?;
+    let heading = analysis
+        .model
+        .headings
+        .iter()
+        .find(|h| h.range == *heading)?;
     let end = heading.section_end.min(text.len());
     let callout = format!("> [!question] {question}");
     if text.get(heading.range.end..end)?.contains(&callout) {
