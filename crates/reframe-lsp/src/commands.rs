@@ -3,6 +3,7 @@
 //! diagnostics scan (`workspace/diagnostic`, with partial results and `$/progress`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -74,7 +75,8 @@ impl Backend {
 
     /// `reframe.showQuestions URI`: every follow-up question of the document, shown as a
     /// message (every client shows one; `window/showDocument` needs a file to open and the
-    /// server writes none), and given back as markdown for clients that show it themselves.
+    /// server writes none), and given back as markdown for clients that show it themselves
+    /// (the VS Code extension opens it as a document and asks for no message).
     pub(crate) async fn show_questions(
         &self,
         params: ExecuteCommandParams,
@@ -86,8 +88,10 @@ impl Backend {
                 uri.as_str()
             )));
         };
-        let plain = list.trim_start_matches("# ").replace("## ", "");
-        self.client.show_message(MessageType::INFO, &plain).await;
+        if !lock(&self.state).client.shows_question_list {
+            let plain = list.trim_start_matches("# ").replace("## ", "");
+            self.client.show_message(MessageType::INFO, &plain).await;
+        }
         Ok(Some(Value::String(list)))
     }
 
@@ -171,11 +175,23 @@ impl Backend {
             params.partial_result_params.partial_result_token.clone();
         let (sender, mut batches) = tokio::sync::mpsc::unbounded_channel();
         let streamed = partial_token.is_some();
+        let cache = Arc::clone(&self.scan_cache);
         let work = self.workers.run(move || {
+            let found: std::collections::HashSet<std::path::PathBuf> = scanned
+                .iter()
+                .filter_map(|s| match s {
+                    Scanned::File(_, path, _) => Some(path.clone()),
+                    Scanned::Open(..) => None,
+                })
+                .collect();
+            cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .retain(&found);
             let mut all = Vec::new();
             let mut batch = Vec::new();
             for (done, item) in scanned.iter().enumerate() {
-                if let Some(report) = pull::workspace_report(item, encoding, &previous) {
+                if let Some(report) = pull::workspace_report(item, encoding, &previous, &cache) {
                     batch.push(report);
                 }
                 if batch.len() >= pull::BATCH || done + 1 == scanned.len() {

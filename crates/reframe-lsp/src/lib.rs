@@ -98,6 +98,9 @@ pub(crate) struct ClientSupport {
     apply_edit: bool,
     /// `window/workDoneProgress` is understood (server-initiated progress).
     work_done_progress: bool,
+    /// The client opens the questions list itself (`initializationOptions.showsQuestionList`,
+    /// the VS Code extension): no message for it.
+    shows_question_list: bool,
 }
 
 /// What the server knows: shared between handlers and the analysis worker.
@@ -139,6 +142,8 @@ pub struct Backend {
     recheck: Arc<Notify>,
     /// The threads requests run on.
     workers: pool::Pool,
+    /// What workspace scans found in files on disk.
+    scan_cache: Arc<Mutex<pull::ScanCache>>,
 }
 
 /// How many threads answer requests (publishing has threads of its own).
@@ -182,6 +187,7 @@ impl Backend {
             queue,
             recheck,
             workers: pool::Pool::new("reframe-request", REQUEST_THREADS),
+            scan_cache: Arc::default(),
         }
     }
 
@@ -406,6 +412,12 @@ impl LanguageServer for Backend {
                 .window
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            shows_question_list: params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("showsQuestionList"))
+                .and_then(LSPAny::as_bool)
                 .unwrap_or(false),
         };
         #[allow(deprecated)] // `root_uri` is still what many clients send

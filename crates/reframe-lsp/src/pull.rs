@@ -120,12 +120,74 @@ fn hash(items: &[Diagnostic], version: Option<i32>) -> String {
     format!("{:016x}", hasher.finish())
 }
 
+/// What a scan found for a file on disk, kept while the file and its configuration stay
+/// the same: clients pull the workspace again and again (VS Code every few seconds), and
+/// an unchanged file then costs a `stat`.
+struct ScannedFile {
+    stamp: (u64, Option<std::time::SystemTime>),
+    configuration: std::sync::Arc<reframe_core::config::Resolved>,
+    encoding: PositionEncoding,
+    items: Vec<Diagnostic>,
+}
+
+/// The files scanned before, by path.
+#[derive(Default)]
+pub struct ScanCache(HashMap<PathBuf, ScannedFile>);
+
+impl ScanCache {
+    /// Forgets the files no longer found.
+    pub fn retain(&mut self, found: &std::collections::HashSet<PathBuf>) {
+        self.0.retain(|path, _| found.contains(path));
+    }
+}
+
+/// The diagnostics of a file on disk, from the cache while it is unchanged.
+fn file_items(
+    path: &std::path::Path,
+    profile: &Profile,
+    encoding: PositionEncoding,
+    cache: &std::sync::Mutex<ScanCache>,
+) -> Option<Vec<Diagnostic>> {
+    let stamp = std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()))?;
+    let lock = || cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(known) = lock().0.get(path)
+        && known.stamp == stamp
+        && known.encoding == encoding
+        && std::sync::Arc::ptr_eq(&known.configuration, &profile.resolved)
+    {
+        return Some(known.items.clone());
+    }
+    let text = reframe_workspace::read_regular_file(path, MAX_FILE).ok()?;
+    let doc = Document::new(&text);
+    let analysis = reframe_core::analysis::analyze(&doc, &profile.context(false));
+    let mut items: Vec<Diagnostic> = analysis
+        .findings
+        .iter()
+        .take(MAX_DIAGNOSTICS)
+        .map(|f| to_proto::diagnostic(&doc, f, encoding))
+        .collect();
+    items.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+    lock().0.insert(
+        path.to_path_buf(),
+        ScannedFile {
+            stamp,
+            configuration: std::sync::Arc::clone(&profile.resolved),
+            encoding,
+            items: items.clone(),
+        },
+    );
+    Some(items)
+}
+
 /// The report of one scanned document; `None` for a file that cannot be read or is
 /// excluded by its configuration.
 pub fn workspace_report(
     scanned: &Scanned,
     encoding: PositionEncoding,
     previous: &HashMap<String, String>,
+    cache: &std::sync::Mutex<ScanCache>,
 ) -> Option<WorkspaceDocumentDiagnosticReport> {
     let (uri, items, version) = match scanned {
         Scanned::Open(uri, snap) => {
@@ -139,16 +201,7 @@ pub fn workspace_report(
             {
                 return None;
             }
-            let text = reframe_workspace::read_regular_file(path, MAX_FILE).ok()?;
-            let doc = Document::new(&text);
-            let analysis = reframe_core::analysis::analyze(&doc, &profile.context(false));
-            let mut items: Vec<Diagnostic> = analysis
-                .findings
-                .iter()
-                .take(MAX_DIAGNOSTICS)
-                .map(|f| to_proto::diagnostic(&doc, f, encoding))
-                .collect();
-            items.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+            let items = file_items(path, profile, encoding, cache)?;
             (uri, items, None)
         }
     };
