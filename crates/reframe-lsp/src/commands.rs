@@ -89,7 +89,7 @@ impl Backend {
             )));
         };
         if !lock(&self.state).client.shows_question_list {
-            let plain = list.trim_start_matches("# ").replace("## ", "");
+            let plain = list.trim_start_matches("# ").replace("**", "");
             self.client.show_message(MessageType::INFO, &plain).await;
         }
         Ok(Some(Value::String(list)))

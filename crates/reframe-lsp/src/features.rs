@@ -260,7 +260,9 @@ pub fn question_note(snap: &Snapshot, question: &str) -> Option<Vec<TextEdit>> {
     }])
 }
 
-/// Every follow-up question of the document, by heading, as markdown.
+/// Every follow-up question of the document, by heading, as markdown. The sections are
+/// named in bold, not as headings: a client that opens the list as a markdown document
+/// must not take it for a write-up of the template.
 pub fn question_list(snap: &Snapshot) -> Option<String> {
     let (open, text, analysis) = document(snap)?;
     let asked = questions::questions(&text, &analysis, open.profile.template());
@@ -271,7 +273,7 @@ pub fn question_list(snap: &Snapshot) -> Option<String> {
             .unwrap_or("")
             .trim_start_matches('#')
             .trim();
-        out.push_str(&format!("\n## {name}\n\n"));
+        out.push_str(&format!("\n**{name}**\n\n"));
         for q in here {
             out.push_str(&format!("- {}\n", q.text));
         }

@@ -304,6 +304,33 @@ try {
   log(`code lens run: "${noteTitle}" added its question as a callout`);
   await snap("after-lens");
 
+  step = "show all the questions";
+  // The "N questions: show all" lens: the extension opens the server's list beside the
+  // write-up as a markdown document.
+  const showAll = page.locator(".contentWidgets .codelens-decoration a", { hasText: /questions: show all$/ });
+  await showAll.first().click();
+  const listTab = page.locator(".tabs-container .tab", { hasText: "Untitled" });
+  await listTab.first().waitFor({ timeout: 10000 });
+  const listed = await poll(
+    async () => normalise((await page.locator(".editor-group-container.active .view-lines").first().innerText().catch(() => ""))),
+    (text) => text.includes("Questions an interviewer may ask"),
+    10000,
+  );
+  check(
+    listed.includes("Questions an interviewer may ask") && listed.includes(question),
+    `"show all" did not open the list of questions: ${listed}`,
+  );
+  // A list, not a write-up: reframe reports nothing in it.
+  const listProblems = await problemRows();
+  check(
+    !listProblems.some((row) => row.startsWith("Untitled")),
+    `the questions list got problems of its own:\n  ${listProblems.join("\n  ")}`,
+  );
+  log("code lens run: the questions list opened beside the write-up");
+  await snap("questions-list");
+  // Back to the write-up for the steps after.
+  await page.locator(".tabs-container .tab", { hasText: FILE }).first().click();
+
   // Settings are changed through the workspace's .vscode/settings.json, which VS Code
   // watches (code-server does not pick up edits to the user settings file).
   const workspaceSettings = (settings) => {

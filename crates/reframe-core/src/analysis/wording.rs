@@ -547,10 +547,16 @@ mod tests {
     fn frames_found_behind_marks_relatives_and_base_forms_ending_in_ing() {
         // "bring" is a base form, not a gerund of "br".
         let text = "Through care I was able to bring the circuit back online.";
-        assert_eq!(weak_verb_kept(text).replacements, vec!["brought".to_string()]);
+        assert_eq!(
+            weak_verb_kept(text).replacements,
+            vec!["brought".to_string()]
+        );
         // An emoji before a resume-style bullet names nobody.
         let text = "😀 Learned Elixir and was able to ship a service to production.";
-        assert_eq!(weak_verb_kept(text).replacements, vec!["shipped".to_string()]);
+        assert_eq!(
+            weak_verb_kept(text).replacements,
+            vec!["shipped".to_string()]
+        );
         // A relative clause earlier in the sentence has its own verb.
         let text = "With the time with which we operated we were able to find slack.";
         assert_eq!(weak_verb_kept(text).replacements, vec!["found".to_string()]);
