@@ -583,3 +583,59 @@ fn workspace_diagnostics_show_a_write_up_that_was_never_opened() {
         format!("the unopened write-up should have its findings through a pull: {found:?}")
     });
 }
+
+#[test]
+fn missing_sections_are_one_finding_per_gap_with_an_action_each() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("plain_menu");
+    let gaps = step["lines"].as_array().cloned().unwrap_or_default();
+    // writeup.md has sections 1, 3 and Impact: gaps 2 / 4 / 6, 7, 9 (8 is guidance).
+    let named: Vec<Vec<String>> = gaps.iter().map(|g| lines_of(&g["sections"])).collect();
+    s.check(
+        named
+            == [
+                vec!["2. The Problem/Need"],
+                vec!["4. Technical Details"],
+                vec![
+                    "6. Decisions & Trade-offs",
+                    "7. Challenges",
+                    "9. Skills Demonstrated",
+                ],
+            ],
+        || format!("one missing-section finding per gap expected: {named:?}"),
+    );
+    let total: usize = named.iter().map(Vec::len).sum();
+    for gap in &gaps {
+        let titles: Vec<String> = gap["actions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["title"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let sections = lines_of(&gap["sections"]);
+        for section in &sections {
+            let title = format!("Insert section “{section}”");
+            s.check(titles.iter().filter(|t| **t == title).count() == 1, || {
+                format!("one “{title}” expected in the menu: {titles:?}")
+            });
+        }
+        let ignores = titles
+            .iter()
+            .filter(|t| t.starts_with("Ignore") && t.contains("(missing-section)"))
+            .count();
+        s.check(ignores == 1, || format!("one Ignore expected: {titles:?}"));
+        let all = format!("Insert all {total} missing sections");
+        s.check(titles.contains(&all), || {
+            format!("“{all}” expected: {titles:?}")
+        });
+        // The plain menu (`gra`) has the safe fixes too, as source.fixAll.reframe.
+        let fix_all = gap["actions"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["kind"] == "source.fixAll.reframe"));
+        s.check(fix_all, || {
+            format!("no source.fixAll.reframe in the plain menu: {titles:?}")
+        });
+    }
+}

@@ -259,6 +259,28 @@ local function completion_step(buf, client, name, typed, label)
   vim.api.nvim_buf_set_lines(buf, last, last + 2, true, {})
 end
 
+-- The plain code-action menu (what `gra` asks for: no `only`) on the line of every
+-- missing-section diagnostic, with the sections each names.
+local function menu_step(buf, client)
+  local step = { lines = {} }
+  report.steps.plain_menu = step
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == 'missing-section' then
+      local lsp_diagnostic = d.user_data.lsp
+      local response = client:request_sync('textDocument/codeAction', {
+        textDocument = { uri = vim.uri_from_bufnr(buf) },
+        range = lsp_diagnostic.range,
+        context = { diagnostics = { lsp_diagnostic }, triggerKind = 1 },
+      }, 5000, buf)
+      local entry = { lnum = d.lnum, sections = lsp_diagnostic.data.sections, actions = {} }
+      for _, action in ipairs(response and response.result or {}) do
+        table.insert(entry.actions, { title = action.title, kind = action.kind })
+      end
+      table.insert(step.lines, entry)
+    end
+  end
+end
+
 -- Opens `path`, waits for the client and its diagnostics; gives the buffer.
 local function open_file(path)
   vim.cmd.edit(vim.fn.fnameescape(path))
@@ -397,6 +419,8 @@ local function main()
       report.steps[name] = { error = err }
     end
   end
+
+  step('plain_menu', menu_step, buf, client)
 
   -- Requests go to the client directly: vim.lsp.buf_request_sync raises when no server
   -- offers the method, and the report should say so instead.
