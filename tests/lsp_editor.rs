@@ -796,6 +796,14 @@ fn workspace_diagnostics_cover_unopened_write_ups_as_reframe_check_walks() {
         .find(|i| i["uri"] == scratch.uri("closed.md"))
         .unwrap();
     assert_eq!(closed["kind"], "unchanged", "{closed}");
+    // An open document's id is the one a document pull gives: unchanged across both.
+    let open_again = again.iter().find(|i| i["uri"] == open_uri).unwrap();
+    assert_eq!(open_again["kind"], "unchanged", "{open_again}");
+    let reply = server.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": open_uri}}),
+    );
+    assert_eq!(reply["result"]["resultId"], open["resultId"], "{reply}");
     assert!(
         !server
             .backlog

@@ -189,10 +189,12 @@ pub fn workspace_report(
     previous: &HashMap<String, String>,
     cache: &std::sync::Mutex<ScanCache>,
 ) -> Option<WorkspaceDocumentDiagnosticReport> {
-    let (uri, items, version) = match scanned {
+    let (uri, items, version, id) = match scanned {
+        // The same result id as a `textDocument/diagnostic` of the same text.
         Scanned::Open(uri, snap) => {
             let (message, _) = snap.publish_message(uri);
-            (uri, message.diagnostics().0, Some(snap.version))
+            let (items, id) = message.diagnostics();
+            (uri, items, Some(snap.version), id)
         }
         Scanned::File(uri, path, profile) => {
             if profile
@@ -202,10 +204,10 @@ pub fn workspace_report(
                 return None;
             }
             let items = file_items(path, profile, encoding, cache)?;
-            (uri, items, None)
+            let id = hash(&items, None);
+            (uri, items, None, id)
         }
     };
-    let id = hash(&items, version);
     Some(if previous.get(uri.as_str()) == Some(&id) {
         WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
             uri: uri.clone(),
