@@ -610,6 +610,27 @@ impl Scratch {
         Scratch(dir)
     }
 
+    /// Adds a configuration naming a template file in the folder and an `exclude` glob,
+    /// with a write-up under it: neither the template nor the excluded file is reported.
+    fn configured(self) -> Scratch {
+        let dir = &self.0;
+        std::fs::create_dir_all(dir.join("tpl")).unwrap();
+        std::fs::create_dir_all(dir.join("old")).unwrap();
+        let template = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates/ops-writeup.md"
+        ))
+        .unwrap();
+        std::fs::write(dir.join("tpl/mine.md"), template).unwrap();
+        std::fs::write(dir.join("old/excluded.md"), WRITEUP).unwrap();
+        std::fs::write(
+            dir.join(".reframe.toml"),
+            "template = \"tpl/mine.md\"\nexclude = [\"old\"]\n",
+        )
+        .unwrap();
+        self
+    }
+
     fn uri(&self, name: &str) -> String {
         format!("file://{}", self.0.join(name).display())
     }
@@ -696,7 +717,7 @@ fn pull_diagnostics_with_result_ids_and_no_push() {
 
 #[test]
 fn workspace_diagnostics_cover_unopened_write_ups_as_reframe_check_walks() {
-    let scratch = Scratch::new("workspace");
+    let scratch = Scratch::new("workspace").configured();
     let mut server = Server::start();
     initialize_pull(&mut server, &scratch.0, true);
     let open_uri = scratch.uri("open.md");
@@ -752,6 +773,12 @@ fn workspace_diagnostics_cover_unopened_write_ups_as_reframe_check_walks() {
         !reported
             .iter()
             .any(|u| u.ends_with("ignored.md") || u.contains("node_modules")),
+        "{reported:#?}"
+    );
+    assert!(
+        !reported
+            .iter()
+            .any(|u| u.ends_with("tpl/mine.md") || u.ends_with("old/excluded.md")),
         "{reported:#?}"
     );
     let closed = items

@@ -154,16 +154,16 @@ impl Backend {
             let mut notices = Vec::new();
             let mut scanned = Vec::new();
             for path in paths {
-                if state.settings.is_source(&path) {
-                    continue;
-                }
                 let Some(uri) = Uri::from_file_path(&path) else {
                     continue;
                 };
                 if let Some(snapshot) = state.snapshot(&uri) {
                     scanned.push(Scanned::Open(uri, snapshot));
-                } else {
-                    let profile = state.settings.profile_for(&uri, &mut notices);
+                    continue;
+                }
+                // Loaded first: the configuration's own files are known once it is.
+                let profile = state.settings.profile_for(&uri, &mut notices);
+                if !state.settings.is_source(&path) {
                     scanned.push(Scanned::File(uri, path, profile));
                 }
             }
