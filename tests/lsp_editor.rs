@@ -694,6 +694,23 @@ fn pull_diagnostics_with_result_ids_and_no_push() {
     assert_eq!(reply["result"]["kind"], "full", "{reply}");
     let items = reply["result"]["items"].as_array().unwrap();
     assert!(!items.iter().any(|d| d["code"] == "empty-field"), "{reply}");
+    // A configuration change asks the client to pull again (it has refreshSupport).
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"reframe": {"rules": {"missing-section": "off"}}}}),
+    );
+    let refresh = server.wait_for(|m| m["method"] == "workspace/diagnostic/refresh");
+    server.send(&json!({"jsonrpc": "2.0", "id": refresh["id"], "result": null}));
+    let reply = server.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let items = reply["result"]["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{reply}");
+    assert!(
+        !items.iter().any(|d| d["code"] == "missing-section"),
+        "{reply}"
+    );
     // Nothing was pushed meanwhile.
     let pushed = server
         .drain(Duration::from_millis(300))
