@@ -241,6 +241,7 @@ impl Backend {
                 settings::refresh_open_documents(&mut state)
             };
             uris.into_iter().for_each(|uri| self.schedule(uri));
+            self.refresh_pulled();
             settings::send(&self.client, notices).await;
             self.client
                 .log_message(
