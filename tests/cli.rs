@@ -396,7 +396,6 @@ fn a_configured_folder_gives_its_templates_findings() {
             (27, "weak-verb", 3),
             (27, "jargon", 2),
             (30, "missing-section", 3),
-            (30, "missing-section", 3),
             (33, "template-prompt", 2),
             (36, "missing-section", 3),
             (39, "empty-field", 2),

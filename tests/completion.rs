@@ -89,3 +89,48 @@ fn hover_explains_fields_and_weak_phrases() {
     let plain = text.find("rollout").unwrap();
     assert!(hover(&text, &analysis, Template::builtin(), plain).is_none());
 }
+
+#[test]
+fn heading_items_replace_the_line_and_filter_on_what_was_typed() {
+    for (typed, filter) in [
+        ("## Dec", "## Decisions & Trade-offs"),
+        ("## 6", "## 6. Decisions & Trade-offs"),
+        ("## decis", "## decisions & Trade-offs"),
+        ("#", "## 6. Decisions & Trade-offs"),
+    ] {
+        let text = format!("{HEAD}\n{typed}");
+        let analysis = analyse(&text);
+        let items = complete(&text, &analysis, Template::builtin(), text.len());
+        let item = items
+            .iter()
+            .find(|i| i.label == "## 6. Decisions & Trade-offs")
+            .unwrap_or_else(|| panic!("{typed:?}: {items:#?}"));
+        assert_eq!(item.filter, filter, "{typed:?}");
+        assert_eq!(&text[item.replace.clone()], typed);
+        assert_eq!(item.text, "## 6. Decisions & Trade-offs");
+        assert_eq!(
+            item.snippet.as_deref(),
+            Some("## 6. Decisions & Trade-offs$0")
+        );
+    }
+    // The heading on the cursor's line does not count as present.
+    let text = format!("{HEAD}\n## Decisions\n");
+    let analysis = analyse(&text);
+    let at = text.len() - 1;
+    let items = complete(&text, &analysis, Template::builtin(), at);
+    assert!(
+        items
+            .iter()
+            .any(|i| i.label == "## 6. Decisions & Trade-offs"),
+        "{items:#?}"
+    );
+    // Elsewhere it does.
+    let text = format!("{HEAD}\n## Decisions\n\n## ");
+    let analysis = analyse(&text);
+    let items = complete(&text, &analysis, Template::builtin(), text.len());
+    assert!(
+        !items
+            .iter()
+            .any(|i| i.label == "## 6. Decisions & Trade-offs")
+    );
+}

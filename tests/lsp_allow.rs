@@ -39,7 +39,12 @@ fn allowing_a_phrase_edits_the_configuration_and_the_finding_goes() {
     let mut server = Server::start();
     let init = server.initialize(None);
     let commands = &init["result"]["capabilities"]["executeCommandProvider"]["commands"];
-    assert_eq!(commands, &json!(["reframe.allowPhrase"]));
+    assert!(
+        commands
+            .as_array()
+            .is_some_and(|c| c.contains(&json!("reframe.allowPhrase"))),
+        "{commands}"
+    );
     for path in [&first, &second] {
         server.open(&uri(path), 1, WRITEUP);
         let found = codes(&server.diagnostics(&uri(path), 1));

@@ -182,11 +182,14 @@ fn completion_offers_missing_headings_and_fields() {
         "textDocument/completion",
         json!({"textDocument": {"uri": URI}, "position": {"line": end_line + 1, "character": 3}}),
     );
-    let items = reply["result"].as_array().cloned().unwrap_or_default();
+    let items = reply["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
     // "## Impact" stands for section 5 already, so only the guidance sections are left.
-    assert_eq!(labels, ["8. Interview Framing", "Remember"]);
-    assert_eq!(items[0]["textEdit"]["newText"], "## 8. Interview Framing");
+    assert_eq!(labels, ["## 8. Interview Framing", "## Remember"]);
+    assert_eq!(items[0]["textEdit"]["newText"], "## 8. Interview Framing$0");
     assert_eq!(items[0]["textEdit"]["range"]["start"]["character"], 0);
 
     // A bullet in a section whose fields are all present gets nothing; in a section with a
@@ -217,13 +220,16 @@ fn completion_offers_missing_headings_and_fields() {
         "textDocument/completion",
         json!({"textDocument": {"uri": URI}, "position": {"line": line_1, "character": 2}}),
     );
-    let items = reply["result"].as_array().cloned().unwrap_or_default();
+    let items = reply["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(items.len(), 1, "{items:#?}");
     assert_eq!(items[0]["label"], "Environment");
     assert_eq!(items[0]["insertTextFormat"], 2);
     assert_eq!(
         items[0]["textEdit"]["newText"],
-        "- **Environment**: ${1:[Systems, tools, scale you worked with]}"
+        "- **Environment**: ${1:[Systems, tools, scale you worked with]}$0"
     );
     // Plain prose gets no completion noise.
     let line_prose = pos(&without_env, "- **Pain points**")["line"]

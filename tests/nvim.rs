@@ -170,6 +170,17 @@ fn start_session() -> Option<Session> {
         fs::create_dir_all(workspace.join(".git"))?;
         let text = fs::read_to_string(editors.join("test/writeup.md"))?;
         fs::write(workspace.join("writeup.md"), &text)?;
+        // The bundled example (questions, a section out of order), and a write-up that is
+        // never opened: workspace diagnostics report it.
+        fs::copy(
+            root.join("examples/ci-migration.md"),
+            workspace.join("ci-migration.md"),
+        )?;
+        fs::create_dir_all(workspace.join("drafts"))?;
+        fs::copy(
+            root.join("examples/ci-migration.md"),
+            workspace.join("drafts/closed.md"),
+        )?;
         Ok(text)
     };
     let text = prepare().unwrap_or_else(|e| panic!("cannot set up {}: {e}", scratch.display()));
@@ -187,6 +198,8 @@ fn start_session() -> Option<Session> {
         .env("REFRAME_BIN", env!("CARGO_BIN_EXE_reframe"))
         .env("REFRAME_FILE", workspace.join("writeup.md"))
         .env("REFRAME_REPORT", &report_path)
+        .env("REFRAME_EXAMPLE", workspace.join("ci-migration.md"))
+        .env("REFRAME_CLOSED", workspace.join("drafts/closed.md"))
         // Keep Neovim's state, logs and swap files out of the user's home.
         .env("XDG_STATE_HOME", scratch.join("state"))
         .env("XDG_CONFIG_HOME", scratch.join("config"))
@@ -458,4 +471,171 @@ fn outline_lists_template_sections_with_their_fields() {
         overview["detail"].as_str().is_some_and(|d| !d.is_empty()),
         || "the Project Overview entry should show its fill progress in detail".to_string(),
     );
+}
+
+#[test]
+fn a_heading_completion_accepted_from_the_popup_inserts_the_whole_heading() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("completion");
+    s.check(step["popup"] == json!(true), || {
+        "the completion popup did not show".to_string()
+    });
+    // Typed "## Dec": the popup offers the template's heading, filtered on what was typed.
+    let items = lines_of(&step["items"]);
+    s.check(
+        items.iter().any(|i| i == "## 6. Decisions & Trade-offs"),
+        || format!("“## Dec” should offer “## 6. Decisions & Trade-offs”: {items:?}"),
+    );
+    s.check(
+        step["line_after"] == json!("## 6. Decisions & Trade-offs"),
+        || {
+            format!(
+                "accepting should give the whole heading, got {}",
+                step["line_after"]
+            )
+        },
+    );
+}
+
+#[test]
+fn a_field_completion_accepted_from_the_popup_jumps_to_its_answer() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("field_completion");
+    let line = step["line_after"].as_str().unwrap_or("");
+    s.check(
+        line.starts_with("- **Risk Reduction**: ") && line.len() > "- **Risk Reduction**: ".len(),
+        || format!("accepting should give the field with its placeholder, got {line:?}"),
+    );
+    // The snippet's tab stop: the cursor is in the answer, past the label.
+    let column = step["cursor_after"][1].as_u64().unwrap_or(0) as usize;
+    s.check(column >= "- **Risk Reduction**: ".len(), || {
+        format!("the cursor should be on the answer, at column {column} of {line:?}")
+    });
+}
+
+#[test]
+fn a_code_lens_adds_a_note_for_its_question() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("code_lens");
+    let titles = lines_of(&step["titles"]);
+    s.check(titles.iter().all(|t| t.chars().count() <= 44), || {
+        format!("code lens titles should be short: {titles:?}")
+    });
+    s.check(step["added"] == json!(true), || {
+        format!(
+            "running the note lens should add “> [!question] {}”",
+            step["question"]
+        )
+    });
+    let lines = lines_of(&step["lines_after"]);
+    let wanted = format!("> [!question] {}", step["question"].as_str().unwrap_or(""));
+    let at = lines.iter().position(|l| *l == wanted).unwrap_or(0);
+    let lens_line = step["lens_line"].as_u64().unwrap_or(u64::MAX) as usize;
+    // Under the lens's heading, before the next heading.
+    s.check(
+        lens_line < at
+            && !lines[lens_line + 1..at]
+                .iter()
+                .any(|l| l.starts_with("## ")),
+        || format!("the note should be in the section under line {lens_line}, found at {at}"),
+    );
+}
+
+#[test]
+fn the_section_order_fix_moves_the_section_with_its_body() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("section_order_fix");
+    s.check(step["preferred"] == json!(true), || {
+        format!("the move should be the preferred fix: {}", step["titles"])
+    });
+    let lines = lines_of(&step["lines_after"]);
+    let at = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix));
+    let (decisions, challenges) = (at("## 6. Decisions"), at("## 7. Challenges"));
+    s.check(
+        decisions.is_some() && challenges.is_some() && decisions < challenges,
+        || format!("“6.” should come before “7.” after the move: {lines:#?}"),
+    );
+    // The moved section's body came with it: its first field follows its heading.
+    let moved = step["line_before"].as_str().unwrap_or("");
+    let body = at(moved)
+        .and_then(|d| lines[d + 1..].iter().find(|l| !l.is_empty()))
+        .cloned()
+        .unwrap_or_default();
+    s.check(body.starts_with("- **"), || {
+        format!("the section's body should follow its heading, got {body:?}")
+    });
+    let left = diagnostics(&step["diagnostics_after"]);
+    s.check(!left.iter().any(|d| d.0 == "section-order"), || {
+        format!("section-order should be gone: {left:?}")
+    });
+}
+
+#[test]
+fn workspace_diagnostics_show_a_write_up_that_was_never_opened() {
+    let Some(s) = session() else { return };
+    s.require_capability("workspaceDiagnostics", "workspace diagnostics");
+    let step = s.step_ok("workspace_diagnostics");
+    s.check(step["was_listed"] == json!(false), || {
+        "drafts/closed.md should not have been opened".to_string()
+    });
+    let found = diagnostics(&step["diagnostics"]);
+    s.check(found.iter().any(|d| d.0 == "section-order"), || {
+        format!("the unopened write-up should have its findings through a pull: {found:?}")
+    });
+}
+
+#[test]
+fn missing_sections_are_one_finding_per_gap_with_an_action_each() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("plain_menu");
+    let gaps = step["lines"].as_array().cloned().unwrap_or_default();
+    // writeup.md has sections 1, 3 and Impact: gaps 2 / 4 / 6, 7, 9 (8 is guidance).
+    let named: Vec<Vec<String>> = gaps.iter().map(|g| lines_of(&g["sections"])).collect();
+    s.check(
+        named
+            == [
+                vec!["2. The Problem/Need"],
+                vec!["4. Technical Details"],
+                vec![
+                    "6. Decisions & Trade-offs",
+                    "7. Challenges",
+                    "9. Skills Demonstrated",
+                ],
+            ],
+        || format!("one missing-section finding per gap expected: {named:?}"),
+    );
+    let total: usize = named.iter().map(Vec::len).sum();
+    for gap in &gaps {
+        let titles: Vec<String> = gap["actions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["title"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let sections = lines_of(&gap["sections"]);
+        for section in &sections {
+            let title = format!("Insert section “{section}”");
+            s.check(titles.iter().filter(|t| **t == title).count() == 1, || {
+                format!("one “{title}” expected in the menu: {titles:?}")
+            });
+        }
+        let ignores = titles
+            .iter()
+            .filter(|t| t.starts_with("Ignore") && t.contains("(missing-section)"))
+            .count();
+        s.check(ignores == 1, || format!("one Ignore expected: {titles:?}"));
+        let all = format!("Insert all {total} missing sections");
+        s.check(titles.contains(&all), || {
+            format!("“{all}” expected: {titles:?}")
+        });
+        // The plain menu (`gra`) has the safe fixes too, as source.fixAll.reframe.
+        let fix_all = gap["actions"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["kind"] == "source.fixAll.reframe"));
+        s.check(fix_all, || {
+            format!("no source.fixAll.reframe in the plain menu: {titles:?}")
+        });
+    }
 }

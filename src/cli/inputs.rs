@@ -123,71 +123,28 @@ pub(crate) fn collect_inputs(
     inputs
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
-}
-
-/// The markdown files under `dir`, sorted by name within each folder.
+/// The markdown files under `dir`, sorted by name within each folder (the walk is
+/// shared with the server's workspace diagnostics: `reframe_workspace::walk`).
 fn walk_folder(
     dir: &Path,
     walk: WalkArgs,
     configs: &mut Configs,
     errors: &mut Vec<String>,
 ) -> Vec<PathBuf> {
-    let honour = !walk.no_ignore;
-    let mut builder = ignore::WalkBuilder::new(dir);
-    builder
-        .hidden(true)
-        .ignore(honour)
-        .git_ignore(honour)
-        .git_global(honour)
-        .git_exclude(honour)
-        .parents(honour)
-        .require_git(false)
-        .follow_links(walk.follow_links)
-        .sort_by_file_name(|a, b| a.cmp(b));
-    if honour {
-        builder.filter_entry(|entry| {
-            !(entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && matches!(entry.file_name().to_str(), Some("node_modules" | "target")))
-        });
-    }
-    let mut found = Vec::new();
-    for entry in builder.build() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) if err.is_io() => {
-                errors.push(err.to_string());
-                continue;
-            }
-            Err(err) => {
-                // A link loop (with --follow-links) or an unreadable ignore file: said, skipped.
-                eprintln!("reframe: warning: {err}");
-                continue;
-            }
-        };
-        let path = entry.path();
-        if entry.depth() == 0 || !is_markdown(path) {
-            continue;
-        }
-        // Regular files only: never a FIFO, socket or device (reading one could block);
-        // a link to a regular file counts as that file.
-        let regular = match entry.file_type() {
-            Some(t) if t.is_file() => true,
-            Some(t) if t.is_symlink() => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
-            _ => false,
-        };
-        if !regular {
-            continue;
-        }
-        if configs.is_excluded(path) || configs.is_template_file(path) {
-            continue;
-        }
-        found.push(path.to_path_buf());
-    }
-    found
+    let options = workspace::walk::WalkOptions {
+        no_ignore: walk.no_ignore,
+        follow_links: walk.follow_links,
+    };
+    workspace::walk::markdown_files(
+        dir,
+        options,
+        |path| !(configs.is_excluded(path) || configs.is_template_file(path)),
+        |problem| match problem {
+            workspace::walk::WalkProblem::Io(err) => errors.push(err),
+            // A link loop (with --follow-links) or an unreadable ignore file: said, skipped.
+            workspace::walk::WalkProblem::Warning(err) => eprintln!("reframe: warning: {err}"),
+        },
+    )
 }
 
 /// One configuration, loaded.

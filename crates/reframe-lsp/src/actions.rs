@@ -44,8 +44,8 @@ fn kind_of(kind: ActionKind) -> CodeActionKind {
 /// `source.fixAll.reframe`).
 fn wanted(kind: &CodeActionKind, only: Option<&[CodeActionKind]>) -> bool {
     let Some(only) = only else {
-        // Unfiltered requests (the lightbulb) get quick fixes and source actions, not fix-all.
-        return kind.as_str() != FIX_ALL;
+        // Unfiltered requests (the lightbulb, Neovim's `gra`) get everything, fix-all too.
+        return true;
     };
     only.iter().any(|o| {
         kind.as_str() == o.as_str()

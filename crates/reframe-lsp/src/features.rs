@@ -2,9 +2,9 @@
 //! to a byte offset, asks the analysis, and converts the answer back.
 
 use tower_lsp_server::ls_types::{
-    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse,
-    CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, Documentation, FoldingRange,
-    FoldingRangeKind, Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel,
+    CodeLens, Command, CompletionItem, CompletionItemKind, CompletionList, CompletionParams,
+    CompletionResponse, CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, Documentation,
+    FoldingRange, FoldingRangeKind, Hover, HoverContents, HoverParams, InlayHint, InlayHintLabel,
     InlayHintParams, InlayHintTooltip, InsertTextFormat, MarkupContent, MarkupKind, SymbolKind,
     TextEdit,
 };
@@ -64,7 +64,15 @@ pub fn completion(snap: &Snapshot, params: &CompletionParams) -> Option<Completi
     if items.is_empty() {
         return None;
     }
-    Some(CompletionResponse::Array(items))
+    // Line items' filter text follows what was typed (see the core's `filter_for`), so
+    // the client asks again as the line changes rather than filtering the old list.
+    let line_items = items
+        .iter()
+        .any(|i| i.kind != Some(CompletionItemKind::TEXT));
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: line_items,
+        items,
+    }))
 }
 
 pub fn hover(snap: &Snapshot, params: &HoverParams) -> Option<Hover> {
@@ -168,43 +176,109 @@ pub fn inlay_hints(snap: &Snapshot, params: &InlayHintParams) -> Option<Vec<Inla
             let line = h.position.line;
             params.range.start.line <= line && line <= params.range.end.line
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Clients expect hints in position order (the questions came after the progress).
+    let mut hints = hints;
+    hints.sort_by_key(|h| (h.position.line, h.position.character));
     Some(hints)
 }
 
-/// Lenses shown above one heading at most; the rest are named in one more lens.
-const MAX_LENSES: usize = 4;
+/// The command that inserts a follow-up question under its section as a
+/// `> [!question]` callout; arguments: the document URI and the question.
+pub const ADD_QUESTION_NOTE: &str = "reframe.addQuestionNote";
 
-/// Code lenses: the follow-up questions above the headings of the sections that ask for
-/// decisions or list the interviewer's questions (plain titles, no command to run).
-pub fn code_lenses(snap: &Snapshot) -> Option<Vec<CodeLens>> {
+/// The command that shows every follow-up question of a document; argument: its URI.
+pub const SHOW_QUESTIONS: &str = "reframe.showQuestions";
+
+/// "Add a note" lenses shown above one heading at most (the rest are one command away).
+const MAX_NOTE_LENSES: usize = 2;
+
+/// Lens titles are cut to this many characters.
+const LENS_TITLE: usize = 36;
+
+fn short(text: &str) -> String {
+    if text.chars().count() <= LENS_TITLE {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(LENS_TITLE - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Code lenses above the headings of the sections that ask for decisions or list the
+/// interviewer's questions: "N questions" (shows them all: `reframe.showQuestions`) and
+/// "Note: …" for the first questions (inserts a `> [!question]` callout under the section:
+/// `reframe.addQuestionNote`). Both are commands the server runs.
+pub fn code_lenses(
+    snap: &Snapshot,
+    uri: &tower_lsp_server::ls_types::Uri,
+) -> Option<Vec<CodeLens>> {
     let (open, text, analysis) = document(snap)?;
     let asked = questions::questions(&text, &analysis, open.profile.template());
     let mut lenses = Vec::new();
     for (heading, here) in questions::placed(&asked, &analysis) {
         let range = to_proto::range(&open.doc, heading, open.encoding);
-        let mut titles: Vec<String> = here
-            .iter()
-            .take(MAX_LENSES)
-            .map(|q| format!("Q: {}", q.text))
-            .collect();
-        if here.len() > MAX_LENSES {
-            titles.push(format!(
-                "+{} more questions (hover the heading)",
-                here.len() - MAX_LENSES
-            ));
-        }
-        lenses.extend(titles.into_iter().map(|title| CodeLens {
+        let count = match here.len() {
+            1 => "1 question".to_string(),
+            n => format!("{n} questions"),
+        };
+        lenses.push(CodeLens {
             range,
             command: Some(Command {
-                title,
-                command: String::new(),
-                arguments: None,
+                title: format!("{count}: show all"),
+                command: SHOW_QUESTIONS.to_string(),
+                arguments: Some(vec![serde_json::json!(uri.as_str())]),
+            }),
+            data: None,
+        });
+        lenses.extend(here.iter().take(MAX_NOTE_LENSES).map(|q| CodeLens {
+            range,
+            command: Some(Command {
+                title: format!("Note: {}", short(&q.text)),
+                command: ADD_QUESTION_NOTE.to_string(),
+                arguments: Some(vec![
+                    serde_json::json!(uri.as_str()),
+                    serde_json::json!(q.text),
+                ]),
             }),
             data: None,
         }));
     }
     Some(lenses)
+}
+
+/// The edit that adds the note for `question` (where its lens is), or `None`.
+pub fn question_note(snap: &Snapshot, question: &str) -> Option<Vec<TextEdit>> {
+    let (open, text, analysis) = document(snap)?;
+    let asked = questions::questions(&text, &analysis, open.profile.template());
+    let (heading, _) = questions::placed(&asked, &analysis)
+        .into_iter()
+        .find(|(_, here)| here.iter().any(|q| q.text == question))?;
+    let edit = questions::note_edit(&text, &analysis, &heading, question)?;
+    Some(vec![TextEdit {
+        range: to_proto::range(&open.doc, edit.range, open.encoding),
+        new_text: edit.new_text,
+    }])
+}
+
+/// Every follow-up question of the document, by heading, as markdown. The sections are
+/// named in bold, not as headings: a client that opens the list as a markdown document
+/// must not take it for a write-up of the template.
+pub fn question_list(snap: &Snapshot) -> Option<String> {
+    let (open, text, analysis) = document(snap)?;
+    let asked = questions::questions(&text, &analysis, open.profile.template());
+    let mut out = String::from("# Questions an interviewer may ask\n");
+    for (heading, here) in questions::placed(&asked, &analysis) {
+        let name = text
+            .get(heading)
+            .unwrap_or("")
+            .trim_start_matches('#')
+            .trim();
+        out.push_str(&format!("\n**{name}**\n\n"));
+        for q in here {
+            out.push_str(&format!("- {}\n", q.text));
+        }
+    }
+    Some(out)
 }
 
 /// For clients without code lenses: one inlay hint per heading with questions, naming the

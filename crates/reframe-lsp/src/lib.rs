@@ -16,12 +16,14 @@
 pub const FULL_ANALYSIS_LIMIT: usize = 5 * 1024 * 1024;
 
 mod actions;
+mod commands;
 mod features;
 pub mod from_proto;
 pub mod guard;
 mod memory;
 mod pool;
 mod publish;
+mod pull;
 mod settings;
 pub mod to_proto;
 pub mod transport;
@@ -36,15 +38,16 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions,
-    CompletionParams, CompletionResponse, DidChangeConfigurationParams,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentSymbolParams,
+    CompletionParams, CompletionResponse, DiagnosticOptions, DiagnosticServerCapabilities,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentSymbolParams,
     DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FoldingRange,
     FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
     HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
     InlayHintParams, LSPAny, MessageType, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    TextDocumentSyncSaveOptions, Uri, WorkspaceDiagnosticParams, WorkspaceDiagnosticReportResult,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -87,6 +90,17 @@ pub(crate) struct ClientSupport {
     inlay_hint_refresh: bool,
     /// `textDocument/codeLens` is understood (else follow-up questions come as inlay hints).
     code_lens: bool,
+    /// `textDocument/diagnostic` (pull) is understood: diagnostics are pulled, not pushed.
+    pull_diagnostics: bool,
+    /// `workspace/diagnostic/refresh` is understood.
+    diagnostic_refresh: bool,
+    /// `workspace/applyEdit` is understood (code lens commands edit through it).
+    apply_edit: bool,
+    /// `window/workDoneProgress` is understood (server-initiated progress).
+    work_done_progress: bool,
+    /// The client opens the questions list itself (`initializationOptions.showsQuestionList`,
+    /// the VS Code extension): no message for it.
+    shows_question_list: bool,
 }
 
 /// What the server knows: shared between handlers and the analysis worker.
@@ -98,6 +112,10 @@ struct State {
     settings: settings::Settings,
     /// Documents edited since their configuration was last checked, for the timer.
     config_unchecked: HashSet<Uri>,
+    /// The workspace folders (`initialize`), for workspace diagnostics.
+    folders: Vec<PathBuf>,
+    /// Whether a workspace scan ran already (the first one reports `$/progress`).
+    scanned: bool,
 }
 
 impl State {
@@ -124,6 +142,8 @@ pub struct Backend {
     recheck: Arc<Notify>,
     /// The threads requests run on.
     workers: pool::Pool,
+    /// What workspace scans found in files on disk.
+    scan_cache: Arc<Mutex<pull::ScanCache>>,
 }
 
 /// How many threads answer requests (publishing has threads of its own).
@@ -144,6 +164,8 @@ impl Backend {
             documents: HashMap::new(),
             settings: settings::Settings::default(),
             config_unchecked: HashSet::new(),
+            folders: Vec::new(),
+            scanned: false,
         }));
         let (queue, receiver) = mpsc::unbounded_channel();
         tokio::spawn(publish::worker(
@@ -165,12 +187,70 @@ impl Backend {
             queue,
             recheck,
             workers: pool::Pool::new("reframe-request", REQUEST_THREADS),
+            scan_cache: Arc::default(),
         }
     }
 
     fn schedule(&self, uri: Uri) {
         // The worker lives as long as the service; if it is gone we are shutting down.
         let _ = self.queue.send(uri);
+    }
+
+    /// `reframe.allowPhrase`: adds a phrase to the nearest `.reframe.toml`.
+    async fn allow_phrase(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let argument = |i: usize| params.arguments.get(i).and_then(LSPAny::as_str);
+        let (Some(document), Some(phrase)) = (argument(0), argument(1)) else {
+            return Err(Error::invalid_params(
+                "reframe.allowPhrase takes a document path and a phrase",
+            ));
+        };
+        let document = PathBuf::from(document);
+        // Only for a document that is open here: the command writes files.
+        let open = lock(&self.state)
+            .documents
+            .values()
+            .any(|d| d.profile.path.as_deref() == Some(document.as_path()));
+        let folder = document.parent().map(Path::to_path_buf);
+        let (true, Some(folder)) = (open, folder) else {
+            return Err(Error::invalid_params(format!(
+                "{} is not an open document",
+                document.display()
+            )));
+        };
+        let phrase = phrase.to_string();
+        let file = reframe_workspace::allow::target_file(&folder);
+        let written = file.clone();
+        let outcome = self
+            .workers
+            .run(move || reframe_workspace::allow::allow_phrase(&written, &phrase))
+            .await;
+        let changed = match outcome {
+            Ok(Ok(changed)) => changed,
+            Ok(Err(problem)) => {
+                let text = format!("reframe: cannot allow the phrase: {problem}");
+                self.client.show_message(MessageType::ERROR, &text).await;
+                return Err(Error::invalid_params(text));
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        if changed {
+            // Every open document under that file's folder is analysed again with it.
+            let (uris, notices) = {
+                let mut state = lock(&self.state);
+                state.settings.forget(&file);
+                settings::refresh_open_documents(&mut state)
+            };
+            uris.into_iter().for_each(|uri| self.schedule(uri));
+            self.refresh_pulled();
+            settings::send(&self.client, notices).await;
+            self.client
+                .log_message(
+                    MessageType::INFO,
+                    format!("reframe: {} updated", file.display()),
+                )
+                .await;
+        }
+        Ok(None)
     }
 
     /// Runs `work` on a snapshot of the document at `uri`, on a worker thread;
@@ -188,6 +268,49 @@ impl Backend {
             // Panics go on to `guard::Guard`, which answers with an internal error.
             Err(panic) => std::panic::resume_unwind(panic),
         }
+    }
+}
+
+/// How often the configuration files of open documents are checked when the client
+/// watches no files (a `stat` per file).
+const CONFIG_POLL: Duration = Duration::from_secs(2);
+
+/// For clients without a file watcher: re-checks the open documents' configuration files
+/// every [`CONFIG_POLL`] and re-analyses the documents whose configuration changed.
+async fn configuration_poll(
+    client: Client,
+    state: Arc<Mutex<State>>,
+    queue: mpsc::WeakUnboundedSender<Uri>,
+) {
+    loop {
+        tokio::time::sleep(CONFIG_POLL).await;
+        let (changed, notices, refresh) = {
+            let mut state = lock(&state);
+            if state.documents.is_empty() {
+                (Vec::new(), Vec::new(), false)
+            } else {
+                let (changed, notices) = settings::recheck_open_documents(&mut state);
+                let refresh = state.client.pull_diagnostics && state.client.diagnostic_refresh;
+                (changed, notices, refresh)
+            }
+        };
+        let Some(sender) = queue.upgrade() else {
+            return;
+        };
+        let any = !changed.is_empty();
+        for uri in changed {
+            if sender.send(uri).is_err() {
+                return;
+            }
+        }
+        drop(sender);
+        if any && refresh {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
+        settings::send(&client, notices).await;
     }
 }
 
@@ -271,11 +394,50 @@ impl LanguageServer for Backend {
                 .text_document
                 .as_ref()
                 .is_some_and(|t| t.code_lens.is_some()),
+            pull_diagnostics: caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            apply_edit: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.apply_edit)
+                .unwrap_or(false),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            shows_question_list: params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("showsQuestionList"))
+                .and_then(LSPAny::as_bool)
+                .unwrap_or(false),
+        };
+        #[allow(deprecated)] // `root_uri` is still what many clients send
+        let folders: Vec<PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders
+                .iter()
+                .filter_map(|f| settings::uri_path(&f.uri))
+                .collect(),
+            None => params
+                .root_uri
+                .iter()
+                .filter_map(settings::uri_path)
+                .collect(),
         };
         let notices = {
             let mut state = lock(&self.state);
             state.encoding = encoding;
             state.client = client;
+            state.folders = folders;
             state.settings.initialize(&params)
         };
         settings::send(&self.client, notices).await;
@@ -312,8 +474,21 @@ impl LanguageServer for Backend {
                     resolve_provider: Some(false),
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![actions::ALLOW_PHRASE.to_string()],
+                    commands: vec![
+                        actions::ALLOW_PHRASE.to_string(),
+                        features::ADD_QUESTION_NOTE.to_string(),
+                        features::SHOW_QUESTIONS.to_string(),
+                    ],
                     work_done_progress_options: Default::default(),
+                }),
+                // Pull diagnostics for the clients that pull; the others get them pushed.
+                diagnostic_provider: client.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(pull::IDENTIFIER.to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: true,
+                        work_done_progress_options: Default::default(),
+                    })
                 }),
                 ..Default::default()
             },
@@ -326,7 +501,17 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        if lock(&self.state).settings.watch_files {
+        let watching = lock(&self.state).settings.watch_files;
+        if !watching {
+            // No watcher: the configuration files of open documents are looked at every
+            // CONFIG_POLL, so an edit on disk applies without an edit in the editor.
+            tokio::spawn(configuration_poll(
+                self.client.clone(),
+                Arc::clone(&self.state),
+                self.queue.downgrade(),
+            ));
+        }
+        if watching {
             // Not awaited here: a client slow to answer must not hold up other messages.
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -352,6 +537,7 @@ impl LanguageServer for Backend {
             (uris, notices)
         };
         uris.into_iter().for_each(|uri| self.schedule(uri));
+        self.refresh_pulled();
         settings::send(&self.client, notices).await;
     }
 
@@ -365,6 +551,7 @@ impl LanguageServer for Backend {
             }
         };
         uris.into_iter().for_each(|uri| self.schedule(uri));
+        self.refresh_pulled();
         settings::send(&self.client, notices).await;
     }
 
@@ -373,65 +560,42 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        if params.command != actions::ALLOW_PHRASE {
-            let mut error = Error::invalid_params(format!("unknown command {}", params.command));
-            error.data = Some(LSPAny::String(params.command));
-            return Err(error);
-        }
-        let argument = |i: usize| params.arguments.get(i).and_then(LSPAny::as_str);
-        let (Some(document), Some(phrase)) = (argument(0), argument(1)) else {
-            return Err(Error::invalid_params(
-                "reframe.allowPhrase takes a document path and a phrase",
-            ));
-        };
-        let document = PathBuf::from(document);
-        // Only for a document that is open here: the command writes files.
-        let open = lock(&self.state)
-            .documents
-            .values()
-            .any(|d| d.profile.path.as_deref() == Some(document.as_path()));
-        let folder = document.parent().map(Path::to_path_buf);
-        let (true, Some(folder)) = (open, folder) else {
-            return Err(Error::invalid_params(format!(
-                "{} is not an open document",
-                document.display()
-            )));
-        };
-        let phrase = phrase.to_string();
-        let file = reframe_workspace::allow::target_file(&folder);
-        let written = file.clone();
-        let outcome = self
-            .workers
-            .run(move || reframe_workspace::allow::allow_phrase(&written, &phrase))
-            .await;
-        let changed = match outcome {
-            Ok(Ok(changed)) => changed,
-            Ok(Err(problem)) => {
-                let text = format!("reframe: cannot allow the phrase: {problem}");
-                self.client.show_message(MessageType::ERROR, &text).await;
-                return Err(Error::invalid_params(text));
+        match params.command.as_str() {
+            actions::ALLOW_PHRASE => self.allow_phrase(params).await,
+            features::ADD_QUESTION_NOTE => self.add_question_note(params).await,
+            features::SHOW_QUESTIONS => self.show_questions(params).await,
+            _ => {
+                let mut error =
+                    Error::invalid_params(format!("unknown command {}", params.command));
+                error.data = Some(LSPAny::String(params.command));
+                Err(error)
             }
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        if changed {
-            // Every open document under that file's folder is analysed again with it.
-            let (uris, notices) = {
-                let mut state = lock(&self.state);
-                state.settings.forget(&file);
-                settings::refresh_open_documents(&mut state)
-            };
-            uris.into_iter().for_each(|uri| self.schedule(uri));
-            settings::send(&self.client, notices).await;
-            self.client
-                .log_message(
-                    MessageType::INFO,
-                    format!("reframe: {} updated", file.display()),
-                )
-                .await;
         }
-        Ok(None)
     }
 
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri.clone();
+        let previous = params.previous_result_id.clone();
+        let answer = self
+            .run(&uri.clone(), move |snapshot| {
+                if snapshot.cancelled() {
+                    return None;
+                }
+                Some(pull::document_report(snapshot, &uri, previous.as_deref()))
+            })
+            .await;
+        Ok(answer.unwrap_or_else(pull::empty_report))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        self.scan_workspace(params).await
+    }
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         Ok(self
@@ -498,7 +662,12 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = params.text_document.uri;
-        Ok(self.run(&uri, features::code_lenses).await)
+        let lens_uri = uri.clone();
+        Ok(self
+            .run(&uri, move |snapshot| {
+                features::code_lenses(snapshot, &lens_uri)
+            })
+            .await)
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
@@ -615,6 +784,7 @@ impl LanguageServer for Backend {
         // document's configuration is checked again.
         let (uris, notices) = settings::refresh_open_documents(&mut lock(&self.state));
         uris.into_iter().for_each(|uri| self.schedule(uri));
+        self.refresh_pulled();
         settings::send(&self.client, notices).await;
     }
 

@@ -418,7 +418,7 @@ impl Worker {
                 // Closed: clear what the client shows for it.
                 self.progress.remove(uri);
                 self.sent.remove(uri);
-                if self.published.remove(uri) {
+                if self.published.remove(uri) && !crate::lock(&self.state).client.pull_diagnostics {
                     self.output.send_message(clear_message(uri));
                 }
                 self.release_memory();
@@ -439,10 +439,11 @@ impl Worker {
             } => (version, message, progress, made),
         };
         // Dropped if a newer version arrived meanwhile: it is queued already.
-        let current = crate::lock(&self.state)
-            .documents
-            .get(uri)
-            .map(|d| d.version);
+        let (current, pulled) = {
+            let state = crate::lock(&self.state);
+            let current = state.documents.get(uri).map(|d| d.version);
+            (current, state.client.pull_diagnostics)
+        };
         if current != Some(version) {
             return;
         }
@@ -454,8 +455,11 @@ impl Worker {
         if let Some(published_progress) = published_progress {
             self.progress.insert(uri.clone(), published_progress);
         }
-        // Sent as built: serialised once, straight to the output.
-        self.output.send_message(message);
+        // Sent as built: serialised once, straight to the output. A client that pulls
+        // diagnostics asks for them itself (`pull.rs`); the analysis is ready for it.
+        if !pulled {
+            self.output.send_message(message);
+        }
         if refresh {
             // The client re-asks for hints. Its answer is not waited for here: a client
             // that never answers must not stall diagnostics.
@@ -602,6 +606,25 @@ impl Message {
             }
         }
         out.write_all(TAIL.as_bytes())
+    }
+
+    /// The diagnostics it carries, as LSP values (for pull requests), and an identifier
+    /// of them: equal identifiers mean equal diagnostics.
+    pub fn diagnostics(&self) -> (Vec<tower_lsp_server::ls_types::Diagnostic>, String) {
+        use std::hash::{Hash, Hasher};
+        let mut out = Vec::with_capacity(self.len + 32);
+        let _ = self.write_to(&mut out);
+        let body = out
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(&out[..], |i| &out[i + 4..]);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        body.hash(&mut hasher);
+        let diagnostics = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|mut v| serde_json::from_value(v["params"]["diagnostics"].take()).ok())
+            .unwrap_or_default();
+        (diagnostics, format!("{:016x}", hasher.finish()))
     }
 
     /// The framed message in one buffer (for tests).

@@ -225,6 +225,17 @@ impl Settings {
 
     /// The configuration for the document at `uri`, loading or reloading it when needed.
     /// Messages about a configuration that fails to load go to `notices`.
+    /// Whether `path` is a file a configuration was read from (a `.reframe.toml` or the
+    /// template it names): never a write-up for the workspace scan.
+    pub fn is_source(&self, path: &Path) -> bool {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.cache.values().any(|e| {
+            e.sources
+                .iter()
+                .any(|s| s == path || std::fs::canonicalize(s).is_ok_and(|s| s == real))
+        })
+    }
+
     pub fn profile_for(&mut self, uri: &Uri, notices: &mut Vec<Notice>) -> Profile {
         let path = uri_path(uri);
         let folder = path
@@ -407,6 +418,23 @@ pub(super) fn refresh_open_documents(state: &mut State) -> (Vec<Uri>, Vec<Notice
     }
     state.config_unchecked.clear();
     (uris, notices)
+}
+
+/// Checks the configuration files of every open document (their stamps: one `stat` per
+/// file), for clients that watch no files. Gives the documents whose configuration changed.
+pub(super) fn recheck_open_documents(state: &mut State) -> (Vec<Uri>, Vec<Notice>) {
+    let mut notices = Vec::new();
+    let uris: Vec<Uri> = state.documents.keys().cloned().collect();
+    let mut changed = Vec::new();
+    for uri in uris {
+        let profile = state.settings.profile_for(&uri, &mut notices);
+        if let Some(open) = state.documents.get_mut(&uri)
+            && update_profile(&mut open.profile, profile)
+        {
+            changed.push(uri);
+        }
+    }
+    (changed, notices)
 }
 
 /// Sends configuration messages: each is logged, and shown when it says so.

@@ -10,6 +10,7 @@
 
 pub mod allow;
 pub mod schema;
+pub mod walk;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -275,8 +275,18 @@ async function start(): Promise<void> {
       { scheme: "untitled", language: "markdown" },
     ],
     outputChannel: output,
-    initializationOptions: { reframe: serverSettings() },
+    // showsQuestionList: the list of follow-up questions ("N questions: show all" lens)
+    // opens here as a markdown document instead of a notification.
+    initializationOptions: { reframe: serverSettings(), showsQuestionList: true },
     middleware: {
+      executeCommand: async (command, args, next) => {
+        const result = await next(command, args);
+        if (command === "reframe.showQuestions" && typeof result === "string") {
+          const document = await vscode.workspace.openTextDocument({ content: result, language: "markdown" });
+          await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        }
+        return result;
+      },
       workspace: {
         // Answer workspace/configuration for `reframe` with the same settings.
         configuration: (params, token, next) =>

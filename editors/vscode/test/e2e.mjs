@@ -251,6 +251,86 @@ try {
     process.exit(0);
   }
 
+  step = "accept a heading completion";
+  // A new last line "## Int": the suggest widget offers the template's missing heading,
+  // and Enter replaces the whole typed line with it.
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("## Int");
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Control+Space");
+  const suggest = page.locator(".editor-widget.suggest-widget");
+  await suggest.waitFor({ state: "visible", timeout: 15000 });
+  const offered = await poll(
+    async () => (await suggest.locator(".monaco-list-row").allInnerTexts()).map(normalise),
+    (rows) => rows.some((row) => row.includes("## 8. Interview Framing")),
+    10000,
+  );
+  log(`suggestions for "## Int": ${offered.join(" | ")}`);
+  check(
+    offered.some((row) => row.includes("## 8. Interview Framing")),
+    `no "## 8. Interview Framing" suggestion for "## Int": ${offered.join(" | ")}`,
+  );
+  await page.keyboard.press("Enter");
+  await suggest.waitFor({ state: "hidden", timeout: 10000 });
+  const completed = await poll(editorText, (text) => text.includes("## 8. Interview Framing"), 10000);
+  check(
+    completed.split("\n").some((line) => line === "## 8. Interview Framing"),
+    `accepting did not give the line "## 8. Interview Framing":\n${completed}`,
+  );
+  check(!completed.includes("## Int\n") && !completed.endsWith("## Int"), `the typed "## Int" is left:\n${completed}`);
+  log('completion accepted: "## Int" → "## 8. Interview Framing"');
+
+  step = "run a code lens";
+  // The lenses sit above the "6. Decisions & Trade-offs" heading: "N questions: show all"
+  // and "Note: …" per question; clicking a note lens inserts its question as a callout.
+  await page.keyboard.press("Control+G");
+  await page.keyboard.type("49:1");
+  await page.keyboard.press("Enter");
+  const lens = page.locator(".contentWidgets .codelens-decoration a", { hasText: /^Note: / });
+  await lens.first().waitFor({ timeout: 15000 });
+  const lensTitles = (await page.locator(".contentWidgets .codelens-decoration a").allInnerTexts()).map(normalise);
+  log(`code lenses: ${lensTitles.join(" | ")}`);
+  check(lensTitles.every((title) => title.length <= 44), `a code lens title is long: ${lensTitles.join(" | ")}`);
+  const noteTitle = normalise(await lens.first().innerText());
+  await lens.first().click();
+  const noted = await poll(editorText, (text) => text.includes("> [!question] "), 10000);
+  const question = noteTitle.replace(/^Note: /, "").replace(/…$/, "");
+  check(
+    noted.split("\n").some((line) => line.startsWith("> [!question] ") && line.includes(question)),
+    `running "${noteTitle}" did not add "> [!question] …":\n${noted}`,
+  );
+  log(`code lens run: "${noteTitle}" added its question as a callout`);
+  await snap("after-lens");
+
+  step = "show all the questions";
+  // The "N questions: show all" lens: the extension opens the server's list beside the
+  // write-up as a markdown document.
+  const showAll = page.locator(".contentWidgets .codelens-decoration a", { hasText: /questions: show all$/ });
+  await showAll.first().click();
+  const listTab = page.locator(".tabs-container .tab", { hasText: "Untitled" });
+  await listTab.first().waitFor({ timeout: 10000 });
+  const listed = await poll(
+    async () => normalise((await page.locator(".editor-group-container.active .view-lines").first().innerText().catch(() => ""))),
+    (text) => text.includes("Questions an interviewer may ask"),
+    10000,
+  );
+  check(
+    listed.includes("Questions an interviewer may ask") && listed.includes(question),
+    `"show all" did not open the list of questions: ${listed}`,
+  );
+  // A list, not a write-up: reframe reports nothing in it.
+  const listProblems = await problemRows();
+  check(
+    !listProblems.some((row) => row.startsWith("Untitled")),
+    `the questions list got problems of its own:\n  ${listProblems.join("\n  ")}`,
+  );
+  log("code lens run: the questions list opened beside the write-up");
+  await snap("questions-list");
+  // Back to the write-up for the steps after.
+  await page.locator(".tabs-container .tab", { hasText: FILE }).first().click();
+
   // Settings are changed through the workspace's .vscode/settings.json, which VS Code
   // watches (code-server does not pick up edits to the user settings file).
   const workspaceSettings = (settings) => {

@@ -69,9 +69,12 @@ pub fn actions(
         let touches = finding.range.start <= range.end && range.start <= finding.range.end;
         if touches {
             out.extend(quick_fixes(text, analysis, template, index, finding));
-            if let Some(edit) = super::ignore::ignore_edit(text, &analysis.model, finding) {
+            let ignore = super::ignore::ignore_edit(text, &analysis.model, finding);
+            let title = format!("Ignore this finding on this line ({})", finding.code);
+            // One "Ignore" per code and line: two findings of one code on a line share it.
+            if let Some(edit) = ignore.filter(|_| !out.iter().any(|a: &Action| a.title == title)) {
                 out.push(Action {
-                    title: format!("Ignore this finding on this line ({})", finding.code),
+                    title,
                     kind: ActionKind::QuickFix,
                     edits: vec![edit],
                     preferred: false,
@@ -85,7 +88,7 @@ pub fn actions(
         out.push(Action {
             title: format!("Insert all {} missing sections", inserts.len()),
             kind: ActionKind::Source,
-            edits: inserts.into_iter().map(|(_, e)| e).collect(),
+            edits: merge_insertions(inserts),
             preferred: false,
             fixes: None,
         });
@@ -300,17 +303,35 @@ fn quick_fixes(
                 });
             }
         }
+        RuleCode::EmptyFrontmatter => {
+            out.extend(front_matter_fixes(text, analysis, finding, index))
+        }
+        RuleCode::SectionOrder => {
+            out.extend(move_section(text, analysis, template, finding, index))
+        }
+        RuleCode::EmptyField => {
+            out.extend(answer_placeholder(text, analysis, template, finding, index))
+        }
+        RuleCode::TemplatePrompt => out.extend(prompt_fixes(text, analysis, finding, index)),
         RuleCode::MissingSection => {
-            let wanted = finding.data["section"].as_str().unwrap_or("");
-            if let Some((_, edit)) = missing_section_edits(text, analysis, template)
-                .into_iter()
-                .find(|(s, _)| template.sections[*s].heading == wanted)
-            {
+            // One action per section of the gap, each inserting that section alone.
+            let wanted: Vec<&str> = finding.data["sections"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let edits = missing_section_edits(text, analysis, template);
+            for name in &wanted {
+                let Some((_, edit)) = edits
+                    .iter()
+                    .find(|(s, _)| template.sections[*s].heading == *name)
+                else {
+                    continue;
+                };
                 out.push(Action {
-                    title: format!("Insert section “{wanted}”"),
+                    title: format!("Insert section “{name}”"),
                     kind: ActionKind::QuickFix,
-                    edits: vec![edit],
-                    preferred: true,
+                    edits: vec![edit.clone()],
+                    preferred: wanted.len() == 1,
                     fixes: Some(index),
                 });
             }
@@ -318,6 +339,232 @@ fn quick_fixes(
         _ => {}
     }
     out
+}
+
+/// The placeholder left to type over where the template gives none.
+pub const ANSWER_PLACEHOLDER: &str = "[answer]";
+
+/// The whole line(s) of `range` with their line ending, for deleting a line.
+fn whole_lines(text: &str, range: &Range<usize>) -> Range<usize> {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i + 1);
+    start..end
+}
+
+/// The write-up's title heading: a heading above the template's sections that is none of
+/// them ("# Moving deployments to GitHub Actions").
+fn title_heading(analysis: &Analysis) -> Option<&super::model::Heading> {
+    let section_headings: Vec<usize> = analysis
+        .sections
+        .iter()
+        .flat_map(|m| m.headings.iter().copied())
+        .collect();
+    let level = section_headings
+        .iter()
+        .filter_map(|&h| analysis.model.headings.get(h))
+        .map(|h| h.level)
+        .min()
+        .unwrap_or(2);
+    analysis
+        .model
+        .headings
+        .iter()
+        .enumerate()
+        .find(|(i, h)| h.level < level && !section_headings.contains(i) && !h.text.is_empty())
+        .map(|(_, h)| h)
+}
+
+/// `empty-frontmatter`: fill `title` from the title heading, or remove the empty key.
+fn front_matter_fixes(
+    text: &str,
+    analysis: &Analysis,
+    finding: &Finding,
+    index: usize,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    let key = finding.data["key"].as_str().unwrap_or("");
+    let Some(line) = text.get(finding.range.clone()) else {
+        return out;
+    };
+    if key.eq_ignore_ascii_case("title")
+        && let Some(heading) = title_heading(analysis)
+    {
+        let value = if heading.text.contains([':', '#', '"', '\'', '[', '{']) {
+            format!(
+                "\"{}\"",
+                heading.text.replace('\\', "\\\\").replace('"', "\\\"")
+            )
+        } else {
+            heading.text.clone()
+        };
+        let colon = line.find(':').map_or(line.len(), |i| i + 1);
+        let at = finding.range.start + colon;
+        out.push(Action {
+            title: format!("Fill `{key}` from the heading “{}”", heading.text),
+            kind: ActionKind::QuickFix,
+            edits: vec![Edit {
+                range: at..finding.range.end,
+                new_text: format!(" {value}"),
+            }],
+            preferred: true,
+            fixes: Some(index),
+        });
+    }
+    out.push(Action {
+        title: format!("Remove the empty key `{key}`"),
+        kind: ActionKind::QuickFix,
+        edits: vec![Edit {
+            range: whole_lines(text, &finding.range),
+            new_text: String::new(),
+        }],
+        preferred: false,
+        fixes: Some(index),
+    });
+    out
+}
+
+/// `section-order`: the section (heading, body and subsections) moved to its template
+/// place: after the section the finding names, or before the first section present.
+fn move_section(
+    text: &str,
+    analysis: &Analysis,
+    template: &Template,
+    finding: &Finding,
+    index: usize,
+) -> Vec<Action> {
+    let headings = &analysis.model.headings;
+    let Some(heading) = headings.iter().find(|h| h.range == finding.range) else {
+        return Vec::new();
+    };
+    let block = heading.range.start..heading.section_end.min(text.len());
+    let section_heading = |name: &str| {
+        let s = template.sections.iter().position(|s| s.heading == name)?;
+        let h = *analysis.sections.get(s)?.headings.first()?;
+        headings.get(h)
+    };
+    let target = match finding.data["after"].as_str() {
+        Some(after) => section_heading(after).map(|h| h.section_end),
+        None => analysis
+            .sections
+            .iter()
+            .filter_map(|m| m.headings.first())
+            .filter_map(|&h| headings.get(h))
+            .map(|h| h.range.start)
+            .min(),
+    };
+    let Some(target) = target.map(|t| t.min(text.len())) else {
+        return Vec::new();
+    };
+    // Moving into itself, or to where it already is, is no move.
+    if block.start <= target && target <= block.end {
+        return Vec::new();
+    }
+    let body = &text[block.clone()];
+    let mut edits = vec![
+        Edit {
+            range: block.clone(),
+            new_text: String::new(),
+        },
+        insertion(text, target, body.trim_end()),
+    ];
+    // Moved from the end: the blank line left before it goes with it.
+    if block.end == text.len() && block.start > 0 {
+        let kept = text[..block.start].trim_end_matches(['\n', '\r']).len();
+        let line_break = if text[kept..block.start].contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        if kept + line_break.len() < block.start {
+            edits[0].range.start = kept + line_break.len();
+        }
+    }
+    edits.sort_by_key(|e| e.range.start);
+    let section = finding.data["section"].as_str().unwrap_or(&heading.text);
+    let place = match finding.data["after"].as_str() {
+        Some(after) => format!("after “{after}”"),
+        None => "to the start".to_string(),
+    };
+    vec![Action {
+        title: format!("Move “{section}” {place}"),
+        kind: ActionKind::QuickFix,
+        edits,
+        preferred: true,
+        fixes: Some(index),
+    }]
+}
+
+/// `empty-field`: a placeholder after the label to type over (the template's own, else
+/// `[answer]`), which the placeholder rule keeps flagging until it is answered.
+fn answer_placeholder(
+    text: &str,
+    analysis: &Analysis,
+    template: &Template,
+    finding: &Finding,
+    index: usize,
+) -> Vec<Action> {
+    let Some(field) = analysis
+        .model
+        .fields
+        .iter()
+        .find(|f| f.label_range == finding.range)
+    else {
+        return Vec::new();
+    };
+    let placeholder = template
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .find(|f| {
+            crate::template::normalize_label(&f.label)
+                == crate::template::normalize_label(&field.label)
+        })
+        .and_then(|f| f.placeholders.first().cloned())
+        .unwrap_or_else(|| ANSWER_PLACEHOLDER.to_string());
+    let at = field.label_range.end;
+    let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    vec![Action {
+        title: format!("Add {placeholder} to type over"),
+        kind: ActionKind::QuickFix,
+        edits: vec![Edit {
+            range: at..line_end,
+            new_text: format!(" {placeholder}"),
+        }],
+        preferred: true,
+        fixes: Some(index),
+    }]
+}
+
+/// `template-prompt`: a field's prompt becomes a placeholder to type over; guidance left
+/// in a section can be deleted.
+fn prompt_fixes(text: &str, analysis: &Analysis, finding: &Finding, index: usize) -> Vec<Action> {
+    let in_field = analysis.model.fields.iter().any(|f| {
+        f.value_range.start <= finding.range.start && finding.range.end <= f.value_range.end
+    });
+    if in_field {
+        return vec![Action {
+            title: format!("Replace the prompt with {ANSWER_PLACEHOLDER} to type over"),
+            kind: ActionKind::QuickFix,
+            edits: vec![Edit {
+                range: finding.range.clone(),
+                new_text: ANSWER_PLACEHOLDER.to_string(),
+            }],
+            preferred: true,
+            fixes: Some(index),
+        }];
+    }
+    vec![Action {
+        title: "Delete the template guidance".to_string(),
+        kind: ActionKind::QuickFix,
+        edits: vec![Edit {
+            range: whole_lines(text, &finding.range),
+            new_text: String::new(),
+        }],
+        preferred: false,
+        fixes: Some(index),
+    }]
 }
 
 /// What a rewrite that needs an outcome inserts: the placeholder rule flags it until the
@@ -734,14 +981,19 @@ pub fn missing_section_edits(
         let block = format!("{}\n\n{}\n", section.heading_line(), section.body);
         out.push((index, insertion(text, at, &block)));
     }
-    // Sections going to the same place are inserted in template order as one edit.
-    let mut merged: Vec<(usize, Edit)> = Vec::new();
-    for (index, edit) in out {
+    out
+}
+
+/// Insertions going to the same place joined in template order into one edit (clients
+/// order insertions at one position differently).
+fn merge_insertions(edits: Vec<(usize, Edit)>) -> Vec<Edit> {
+    let mut merged: Vec<Edit> = Vec::new();
+    for (_, edit) in edits {
         match merged.last_mut() {
-            Some((_, last)) if last.range == edit.range => {
+            Some(last) if last.range == edit.range => {
                 last.new_text = join_blocks(&last.new_text, &edit.new_text);
             }
-            _ => merged.push((index, edit)),
+            _ => merged.push(edit),
         }
     }
     merged
@@ -756,7 +1008,7 @@ fn join_blocks(a: &str, b: &str) -> String {
 }
 
 /// An insertion of a markdown block at byte `at`, with blank lines around it as needed.
-fn insertion(text: &str, at: usize, block: &str) -> Edit {
+pub(crate) fn insertion(text: &str, at: usize, block: &str) -> Edit {
     let at = at.min(text.len());
     let before = &text[..at];
     let after = &text[at..];

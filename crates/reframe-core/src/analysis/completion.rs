@@ -81,7 +81,6 @@ pub fn complete(
     let line_end = text[offset..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| offset + i);
-    let line = &text[line_start..line_end];
     let before = &text[line_start..offset];
     let in_front_matter = analysis
         .model
@@ -96,10 +95,10 @@ pub fn complete(
     static BULLET: OnceLock<Option<Regex>> = OnceLock::new();
     static SO_THAT: OnceLock<Option<Regex>> = OnceLock::new();
     if regex(&HEADING, r"^ {0,3}#{1,6}(?:[ \t].*)?$").is_some_and(|re| re.is_match(before)) {
-        return headings(analysis, template, line_start..line_end, line);
+        return headings(analysis, template, line_start..line_end, before);
     }
     if regex(&BULLET, r"^\s*[-*+][ \t]+(?:\*{0,2}[^*:]*)?$").is_some_and(|re| re.is_match(before)) {
-        let mut items = fields(analysis, template, offset, line_start..line_end, line);
+        let mut items = fields(analysis, template, offset, line_start..line_end, before);
         if let Some(shown) = super::skills::shown_at(text, analysis, template, offset) {
             only_shown_skills(&mut items, &shown);
         }
@@ -119,23 +118,71 @@ pub fn complete(
     Vec::new()
 }
 
+/// The filter text of a line item: what the client compares with what was typed on the
+/// line. Clients filter differently (VS Code fuzzily, Neovim by prefix, case-sensitively
+/// unless 'ignorecase'), so the candidate that starts with the typed text (case aside) is
+/// chosen — the heading with its number ("## 5. Impact"), or its title alone ("## Impact")
+/// — and given in the typed case up to the typed length. Neovim inserts the filter text
+/// when the label does not start with what was typed, so every candidate is a whole line.
+fn filter_for(typed: &str, candidates: &[String]) -> String {
+    let typed = typed.trim_end_matches(['\r', '\n']);
+    let lower = typed.to_lowercase();
+    for candidate in candidates {
+        if candidate.to_lowercase().starts_with(&lower) && candidate.is_char_boundary(typed.len()) {
+            if candidate.starts_with(typed) {
+                return candidate.clone();
+            }
+            // Same length when lowercasing keeps byte lengths (checked by the boundary).
+            if candidate[..typed.len()].to_lowercase() == lower {
+                return format!("{typed}{}", &candidate[typed.len()..]);
+            }
+        }
+    }
+    candidates.first().cloned().unwrap_or_default()
+}
+
 fn headings(
     analysis: &Analysis,
     template: &Template,
     line: Range<usize>,
-    _typed: &str,
+    typed: &str,
 ) -> Vec<Completion> {
+    // The heading on this line (if any) does not count: "## Impact" typed here is still
+    // offered the template's "## 5. Impact (Ops Style)".
+    let here = analysis
+        .model
+        .headings
+        .iter()
+        .position(|h| line.start <= h.range.start && h.range.start <= line.end);
+    let hashes: String = typed
+        .trim_start()
+        .chars()
+        .take_while(|&c| c == '#')
+        .collect();
     template
         .sections
         .iter()
         .zip(&analysis.sections)
         .enumerate()
-        .filter(|(_, (_, m))| m.status == SectionStatus::Missing)
+        .filter(|(_, (_, m))| {
+            m.status == SectionStatus::Missing
+                || (here.is_some() && m.headings.iter().all(|&h| Some(h) == here))
+        })
         .map(|(i, (section, _))| {
             let heading = section.heading_line();
             let fields: Vec<&str> = section.fields.iter().map(|f| f.label.as_str()).collect();
+            let hashes = if hashes.is_empty() {
+                "#".repeat(usize::from(section.level))
+            } else {
+                hashes.clone()
+            };
+            let candidates = [
+                heading.clone(),
+                format!("{hashes} {}", section.heading),
+                format!("{hashes} {}", section.title),
+            ];
             Completion {
-                label: section.heading.clone(),
+                label: heading.clone(),
                 kind: CompletionKind::Section,
                 detail: Some(if section.guidance_only {
                     "template section (guidance)".to_string()
@@ -146,9 +193,9 @@ fn headings(
                     .then(|| format!("Fields: {}", fields.join(", "))),
                 replace: line.clone(),
                 text: heading.clone(),
-                snippet: None,
+                snippet: Some(format!("{}$0", snippet_escape(&heading))),
                 sort: format!("{i:03}"),
-                filter: heading,
+                filter: filter_for(typed, &candidates),
             }
         })
         .collect()
@@ -180,29 +227,34 @@ fn fields(
         .filter(|(_, f)| section_progress.missing_fields.contains(&f.label))
         .map(|(i, field)| {
             let head = format!("{indent}{marker} **{}**: ", field.label);
+            // The answer to type over: the template's placeholder, else a generic one
+            // (the prompt itself is the item's documentation).
             let fill = field
                 .placeholders
                 .first()
                 .cloned()
-                .unwrap_or_else(|| field.prompt.clone());
+                .unwrap_or_else(|| "[answer]".to_string());
             Completion {
                 label: field.label.clone(),
                 kind: CompletionKind::Field,
                 detail: Some(format!("field of {}", section.heading)),
                 documentation: (!field.prompt.is_empty()).then(|| field.prompt.clone()),
                 replace: line.clone(),
-                text: if field.placeholders.is_empty() {
-                    head.clone()
-                } else {
-                    format!("{head}{fill}")
-                },
+                // Without snippets the answer is left as a placeholder to type over.
+                text: format!("{head}{fill}"),
                 snippet: Some(format!(
-                    "{}${{1:{}}}",
+                    "{}${{1:{}}}$0",
                     snippet_escape(&head),
                     snippet_escape(&fill)
                 )),
                 sort: format!("{i:03}"),
-                filter: format!("{indent}{marker} **{}**", field.label),
+                filter: filter_for(
+                    typed,
+                    &[
+                        format!("{head}{fill}"),
+                        format!("{indent}{marker} {}: {fill}", field.label),
+                    ],
+                ),
             }
         })
         .collect()

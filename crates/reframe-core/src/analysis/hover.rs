@@ -157,7 +157,8 @@ fn section_hover(
     }
     if !section.guidance.is_empty() {
         out.push_str("\n\n");
-        out.push_str(&section.guidance.join("\n"));
+        // One paragraph per guidance line: markdown would run single lines together.
+        out.push_str(&section.guidance.join("\n\n"));
     }
     if !section.fields.is_empty() {
         out.push_str("\n\nFields:");

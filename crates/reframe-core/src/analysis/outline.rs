@@ -18,6 +18,9 @@ pub struct SectionProgress {
     pub fields_total: usize,
     /// Of those, the ones answered (present, not empty, no placeholder or prompt left).
     pub fields_filled: usize,
+    /// How many answered fields fill the section ([`fields_needed`]): all of them, or a
+    /// few for a menu (impact outcomes, skills). Readiness counts the same.
+    pub fields_needed: usize,
     /// Placeholders left in the section.
     pub placeholders: usize,
     /// Template fields with no label in the document's section, in template order.
@@ -28,7 +31,15 @@ impl SectionProgress {
     /// A short summary: "2/3 fields · 1 placeholder".
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
-        if self.fields_total > 0 {
+        if self.fields_needed < self.fields_total {
+            parts.push(format!(
+                "{}/{} fields (any {} of {})",
+                self.fields_filled.min(self.fields_needed),
+                self.fields_needed,
+                self.fields_needed,
+                self.fields_total
+            ));
+        } else if self.fields_total > 0 {
             parts.push(format!(
                 "{}/{} fields",
                 self.fields_filled, self.fields_total
@@ -43,6 +54,24 @@ impl SectionProgress {
             parts.push("no fields".to_string());
         }
         parts.join(" · ")
+    }
+}
+
+/// How many of a menu section's fields fill it (the impact outcomes, the skills: pick a
+/// few that are true).
+pub const MENU_QUOTA: usize = 3;
+
+/// How many answered fields fill template section `index`: all of them, or
+/// [`MENU_QUOTA`] for a menu. The one notion of "filled" that the outline, hover, inlay
+/// hints and readiness share.
+pub fn fields_needed(template: &Template, index: usize) -> usize {
+    let Some(section) = template.sections.get(index) else {
+        return 0;
+    };
+    if super::roles::Roles::of(template).is_menu(index) {
+        section.fields.len().min(MENU_QUOTA)
+    } else {
+        section.fields.len()
     }
 }
 
@@ -76,7 +105,9 @@ pub fn progress(analysis: &Analysis, template: &Template) -> Vec<SectionProgress
             let Some(span) = section_span(analysis, heading) else {
                 continue;
             };
-            out.push(section_progress(analysis, section, index, heading, span));
+            let mut p = section_progress(analysis, section, index, heading, span);
+            p.fields_needed = fields_needed(template, index);
+            out.push(p);
         }
     }
     out
@@ -125,6 +156,7 @@ fn section_progress(
         heading,
         fields_total: section.fields.len(),
         fields_filled: filled,
+        fields_needed: section.fields.len(),
         placeholders: findings_in(analysis, RuleCode::Placeholder, &span),
         missing_fields: missing,
     }

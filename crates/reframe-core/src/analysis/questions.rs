@@ -664,6 +664,30 @@ pub fn placed<'q>(
     out
 }
 
+/// The note a writer keeps for a follow-up question: a `> [!question]` callout with a
+/// placeholder for the answer, inserted at the end of the section whose heading is
+/// `heading` (the heading the question is shown on). `None` when the heading is gone or
+/// the section holds that note already.
+pub fn note_edit(
+    text: &str,
+    analysis: &Analysis,
+    heading: &Range<usize>,
+    question: &str,
+) -> Option<super::edit::Edit> {
+    let heading = analysis
+        .model
+        .headings
+        .iter()
+        .find(|h| h.range == *heading)?;
+    let end = heading.section_end.min(text.len());
+    let callout = format!("> [!question] {question}");
+    if text.get(heading.range.end..end)?.contains(&callout) {
+        return None;
+    }
+    let block = format!("{callout}\n> [answer]\n");
+    Some(super::actions::insertion(text, end, &block))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ use crate::rules::RuleCode;
 use crate::template::Template;
 
 /// Fields a menu section asks for (impact outcomes or skills to pick from).
-const MENU_QUOTA: usize = 3;
+use super::outline::MENU_QUOTA;
 
 /// One part of the score.
 #[derive(Clone, Debug, PartialEq)]
@@ -156,11 +156,7 @@ pub fn readiness(text: &str, analysis: &Analysis, template: &Template) -> Option
             }
             continue;
         }
-        let quota = if roles.is_menu(index) {
-            section.fields.len().min(MENU_QUOTA)
-        } else {
-            section.fields.len()
-        };
+        let quota = super::outline::fields_needed(template, index);
         // Each repeat of the section (the next story, the next month) asks again.
         let repeats: Vec<_> = filled.iter().filter(|p| p.section == index).collect();
         asked += quota * repeats.len().max(1);

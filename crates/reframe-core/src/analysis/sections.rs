@@ -257,22 +257,49 @@ fn check_headings(
     }
 }
 
+/// The missing template sections in gaps: runs of consecutive template sections (guidance
+/// sections aside) with no heading, each with the nearest earlier template section that is
+/// present, after which they belong. Shared by the finding and its actions.
+pub(crate) fn missing_gaps(
+    template: &Template,
+    matches: &[SectionMatch],
+) -> Vec<(Option<usize>, Vec<usize>)> {
+    let mut gaps: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+    let mut previous: Option<usize> = None;
+    let mut open = false;
+    for (index, (section, m)) in template.sections.iter().zip(matches).enumerate() {
+        if m.status != SectionStatus::Missing {
+            previous = Some(index);
+            open = false;
+            continue;
+        }
+        if section.guidance_only {
+            continue;
+        }
+        match gaps.last_mut() {
+            Some((_, sections)) if open => sections.push(index),
+            _ => {
+                gaps.push((previous, vec![index]));
+                open = true;
+            }
+        }
+    }
+    gaps
+}
+
 fn check_missing(
     model: &DocModel,
     template: &Template,
     matches: &[SectionMatch],
     out: &mut Findings<'_>,
 ) {
-    for (index, (section, m)) in template.sections.iter().zip(matches).enumerate() {
-        if m.status != SectionStatus::Missing || section.guidance_only {
-            continue;
-        }
-        // Where it would go: after the nearest earlier template section that is present.
-        let previous = (0..index).rev().find_map(|i| {
+    for (previous, sections) in missing_gaps(template, matches) {
+        // Where they would go: after the nearest earlier template section that is present.
+        let anchor = previous.and_then(|i| {
             let h = *matches[i].headings.first()?;
             Some((i, model.headings.get(h)?))
         });
-        let (range, after) = match previous {
+        let (range, after) = match anchor {
             Some((i, heading)) => (
                 heading.range.clone(),
                 Some(template.sections[i].heading.clone()),
@@ -282,24 +309,46 @@ fn check_missing(
                 None => (0..0, None),
             },
         };
-        let place = match &after {
-            Some(after) => format!("add it after “{after}”"),
-            None => "add it at the start of the write-up".to_string(),
-        };
-        let fields: Vec<&str> = section.fields.iter().map(|f| f.label.as_str()).collect();
-        let asks = if fields.is_empty() {
-            String::new()
-        } else {
-            format!(" (it asks for {})", fields.join(", "))
+        let names: Vec<&str> = sections
+            .iter()
+            .map(|&s| template.sections[s].heading.as_str())
+            .collect();
+        let quoted: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
+        let message = match (sections.as_slice(), &after) {
+            ([only], after) => {
+                let section = &template.sections[*only];
+                let place = match after {
+                    Some(after) => format!("add it after “{after}”"),
+                    None => "add it at the start of the write-up".to_string(),
+                };
+                let fields: Vec<&str> = section.fields.iter().map(|f| f.label.as_str()).collect();
+                let asks = if fields.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (it asks for {})", fields.join(", "))
+                };
+                format!("Section “{}” is missing: {place}{asks}", section.heading)
+            }
+            (_, after) => {
+                let place = match after {
+                    Some(after) => format!("add them after “{after}”"),
+                    None => "add them at the start of the write-up".to_string(),
+                };
+                format!(
+                    "{} sections are missing: {}; {place}",
+                    sections.len(),
+                    quoted.join(", ")
+                )
+            }
         };
         out.push(
             RuleCode::MissingSection,
             range,
-            format!("Section “{}” is missing: {place}{asks}", section.heading),
+            message,
             json!({
-                "section": section.heading,
+                "section": names.first(),
+                "sections": names,
                 "after": after,
-                "insert": format!("{}\n\n{}\n", section.heading_line(), section.body),
             }),
         );
     }
