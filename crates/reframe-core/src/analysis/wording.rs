@@ -165,6 +165,8 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 // After "able to" / "managed to" / "helped" the next word is the writer's
                 // verb unless it is plainly something else ("able to the …") or "be".
                 let v = &words[last];
+                // "cut", "set", "put": a past that is also the base form.
+                let same_as_base = v.lemma == v.lower && v.form != Form::None;
                 let not_a_verb = matches!(
                     v.pos,
                     Pos::Determiner
@@ -174,14 +176,16 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                         | Pos::Adposition
                         | Pos::Coordinator
                         | Pos::Subordinator
-                ) || matches!(
+                ) || (matches!(
                     v.form,
                     Form::Past | Form::Participle | Form::Gerund | Form::Third
-                ) || matches!(v.lower.as_str(), "be" | "have")
+                ) && !same_as_base)
+                    || matches!(v.lower.as_str(), "be" | "have")
                     // After "helped" a word must read as a verb's base form: "helped Alex
                     // prepare", "helped junior designers" name people helped.
                     || (matches!(hit.row.as_ref(), "helped-any-verb" | "help-verb-present")
-                        && v.form != Form::Base);
+                        && v.form != Form::Base
+                        && !same_as_base);
                 if not_a_verb {
                     return false;
                 }
@@ -427,6 +431,22 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             if ADVERB_ROWS.contains(&hit.row.as_ref()) && in_forecast(words, first, last) {
                 return false;
             }
+            // "Maybe someday.": no verb, so no claim to hedge.
+            let has_verb = words.iter().any(|w| {
+                (matches!(w.pos, Pos::Verb | Pos::Aux) && w.form != Form::None)
+                    || language::is_be(&w.lower)
+            });
+            if ADVERB_ROWS.contains(&hit.row.as_ref()) && !has_verb {
+                return false;
+            }
+            // "testing a wider range might have revealed …": what something not done
+            // might have done, a lesson, not a hedged result.
+            let gerund_subject = clause_before(words, first)
+                .take_while(|w| !matches!(w.pos, Pos::Verb | Pos::Aux) || w.form == Form::Gerund)
+                .any(|w| w.form == Form::Gerund);
+            if hit.row == "might-have" && gerund_subject {
+                return false;
+            }
             // "it was kind of messy", "I was kind of nervous": a state or a feeling
             // described, not the writer's work undercut; an outcome ("kind of successful")
             // still is.
@@ -571,7 +591,14 @@ const CLAUSE_TAKING: &[&str] = &[
 ];
 
 /// Hedge rows that frame a clause ("I think …", "I feel like …", "it seems that …").
-const FRAME_ROWS: &[&str] = &["i-think", "i-feel", "i-feel-like", "it-seems"];
+const FRAME_ROWS: &[&str] = &[
+    "i-think",
+    "i-feel",
+    "i-feel-like",
+    "it-seems",
+    "not-sure",
+    "not-sure-start",
+];
 
 /// Hedge rows whose words are an adverb of likelihood or a wish.
 const ADVERB_ROWS: &[&str] = &["hedge-adverb", "hedge-aside", "hedge-tail"];
@@ -623,19 +650,28 @@ fn frames_a_claim(words: &[Word], last: usize) -> bool {
                 return true;
             }
             "is" | "are" | "am" | "'s" | "'re" | "’s" | "’re" => {
-                // "is important", "are slow": an opinion; "are faster now": a change.
+                // "is important", "are slow", "is the capability to …": an opinion or a
+                // general truth; "is because of …": a guess at a cause; "are faster
+                // now", "is automated": a change the writer made.
                 return match after() {
                     Some(n) if n.pos == Pos::Adjective => {
                         matches!(n.lower.as_str(), "more" | "less" | "fewer")
                             || (n.lower.ends_with("er") && n.lower.len() > 4)
                     }
-                    _ => true,
+                    Some(n) => {
+                        !matches!(n.pos, Pos::Determiner | Pos::Noun | Pos::Pronoun)
+                            && !matches!(n.lower.as_str(), "because" | "due")
+                    }
+                    None => true,
                 };
             }
             _ => {}
         }
         // A verb right after a determiner or an adjective is a noun ("the fix worked").
-        let noun_like = i > 0 && matches!(rest[i - 1].pos, Pos::Determiner | Pos::Adjective);
+        // After "to" it is an infinitive, not the clause's verb.
+        let noun_like = i > 0
+            && (matches!(rest[i - 1].pos, Pos::Determiner | Pos::Adjective)
+                || rest[i - 1].lower == "to");
         if w.pos == Pos::Verb && !noun_like {
             match w.form {
                 Form::Past | Form::Preterite | Form::Participle => return true,
@@ -649,6 +685,7 @@ fn frames_a_claim(words: &[Word], last: usize) -> bool {
 
 /// Verbs of the writer's own state of mind: "I believe I understand …" tells no deed.
 const MENTAL_VERBS: &[&str] = &[
+    "have",
     "understand",
     "know",
     "like",
