@@ -66,6 +66,10 @@ impl HeadingIndex {
             }
             for alias in &section.aliases {
                 keys.push(format!("a:{}", normalize_label(alias)));
+                let words = title_words(alias);
+                if !words.is_empty() {
+                    keys.push(format!("aw:{}", words.join(" ")));
+                }
             }
             let titles = std::iter::once(section.title.as_str())
                 .chain(section.aliases.iter().map(String::as_str));
@@ -81,6 +85,23 @@ impl HeadingIndex {
             }
         }
         index
+    }
+
+    /// The first section a heading's text is an exact match for (its heading, or one of
+    /// its aliases by text or by title words): the best match there can be.
+    pub(crate) fn exact(&self, text: &str) -> Option<usize> {
+        let (_, title) = split_heading_number(text);
+        let words = title_words(&title);
+        let mut keys = vec![
+            format!("h:{}", normalize_label(text)),
+            format!("a:{}", normalize_label(&title)),
+        ];
+        if !words.is_empty() {
+            keys.push(format!("aw:{}", words.join(" ")));
+        }
+        keys.iter()
+            .filter_map(|k| self.keys.get(k)?.first().copied())
+            .min()
     }
 
     /// The sections a heading's text may stand for, in template order: a superset of

@@ -95,6 +95,15 @@ pub(crate) fn best_match(heading: &Heading, template: &Template) -> Option<(usiz
 /// [repeatable](crate::template::Section::repeatable) section that names no other section
 /// stands for it (as an exact match: its title is the writer's to choose).
 pub(crate) fn best_match_text(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
+    // An exact match is the best there is, and the first one in template order wins.
+    if let Some(s) = template.index.exact(text)
+        && template
+            .sections
+            .get(s)
+            .is_some_and(|section| score(text, section).0 == 3)
+    {
+        return Some((s, 3));
+    }
     let mut best: Option<(usize, (u8, f64))> = None;
     let mut tied = false;
     for s in template.index.candidates(text) {

@@ -367,10 +367,24 @@ fn follows_blank_line(rope: &Rope, newline: usize) -> bool {
     true
 }
 
+/// The longest last chunk (the rest of a document after its last boundary) that is
+/// parsed. tree-sitter-md spends
+/// up to about a microsecond and over 100 bytes on each byte of some texts (10 MB of `[`
+/// took 8 s and 1.2 GB, and again on every keystroke); a rest longer than this with no
+/// place to cut it (one paragraph, list, quote or code block) is not parsed: it gets the
+/// tree of the empty text, so nothing in it is read.
+pub const MAX_UNBROKEN: usize = 1 << 20;
+
 /// Parses `start..end` of `rope`, `len` bytes of which are the chunk.
 fn parse_chunk(rope: &Rope, start: usize, len: usize, end: usize) -> ChunkSyntax {
     let source = read(rope, start..end);
-    let tree = parse_block(&source, None);
+    let rest = end == rope.len_bytes();
+    let parsed = if rest && len > MAX_UNBROKEN {
+        ""
+    } else {
+        &source
+    };
+    let tree = parse_block(parsed, None);
     #[expect(
         clippy::expect_used,
         reason = "tree-sitter returns no tree only without a language, a timeout or a \
