@@ -71,7 +71,11 @@ pub fn fields_needed(template: &Template, index: usize) -> usize {
 
 /// [`fields_needed`] with the template's roles already read (reading them costs a pass
 /// over every section).
-pub(crate) fn fields_needed_with(roles: &super::roles::Roles, template: &Template, index: usize) -> usize {
+pub(crate) fn fields_needed_with(
+    roles: &super::roles::Roles,
+    template: &Template,
+    index: usize,
+) -> usize {
     let Some(section) = template.sections.get(index) else {
         return 0;
     };
