@@ -41,7 +41,7 @@ pub struct Template {
 /// [`HeadingIndex`], first in template order. A heading that shares a word with more
 /// sections than this is compared with the first ones only, so a template of thousands
 /// of sections titled alike costs each heading this many comparisons, not thousands.
-pub(crate) const MAX_CANDIDATES: usize = 64;
+pub(crate) const MAX_CANDIDATES: usize = 16;
 
 /// Sections by the keys a document heading can share with them for a match to be
 /// possible (see `analysis::sections::score`): the normalised heading and alias texts,
@@ -87,10 +87,12 @@ impl HeadingIndex {
         index
     }
 
-    /// The first section a heading's text is an exact match for (its heading, or one of
-    /// its aliases by text or by title words): the best match there can be.
-    pub(crate) fn exact(&self, text: &str) -> Option<usize> {
-        let (_, title) = split_heading_number(text);
+    /// For a heading's text: the first section it is an exact match for (its heading, or
+    /// one of its aliases by text or by title words), the best match there can be; else
+    /// the sections it may stand for, in template order: a superset of those it can
+    /// match, at most [`MAX_CANDIDATES`] per key.
+    pub(crate) fn lookup(&self, text: &str) -> (Option<usize>, Vec<usize>) {
+        let (number, title) = split_heading_number(text);
         let words = title_words(&title);
         let mut keys = vec![
             format!("h:{}", normalize_label(text)),
@@ -99,24 +101,18 @@ impl HeadingIndex {
         if !words.is_empty() {
             keys.push(format!("aw:{}", words.join(" ")));
         }
-        keys.iter()
+        let exact = keys
+            .iter()
             .filter_map(|k| self.keys.get(k)?.first().copied())
-            .min()
-    }
-
-    /// The sections a heading's text may stand for, in template order: a superset of
-    /// those it can match, at most [`MAX_CANDIDATES`] per key.
-    pub(crate) fn candidates(&self, text: &str) -> Vec<usize> {
-        let (number, title) = split_heading_number(text);
-        let mut keys = vec![
-            format!("h:{}", normalize_label(text)),
-            format!("a:{}", normalize_label(&title)),
-        ];
+            .min();
+        if exact.is_some() {
+            return (exact, Vec::new());
+        }
         if let Some(number) = number {
             keys.push(format!("n:{number}"));
         }
-        for word in title_words(&title) {
-            word_keys(&word, &mut keys);
+        for word in &words {
+            word_keys(word, &mut keys);
         }
         let mut out: Vec<usize> = keys
             .iter()
@@ -125,7 +121,7 @@ impl HeadingIndex {
             .collect();
         out.sort_unstable();
         out.dedup();
-        out
+        (None, out)
     }
 }
 

@@ -96,17 +96,22 @@ pub(crate) fn best_match(heading: &Heading, template: &Template) -> Option<(usiz
 /// stands for it (as an exact match: its title is the writer's to choose).
 pub(crate) fn best_match_text(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
     // An exact match is the best there is, and the first one in template order wins.
-    if let Some(s) = template.index.exact(text)
-        && template
-            .sections
-            .get(s)
-            .is_some_and(|section| score(text, section).0 == 3)
-    {
-        return Some((s, 3));
-    }
+    let (exact, candidates) = template.index.lookup(text);
+    let candidates = match exact {
+        Some(s)
+            if template
+                .sections
+                .get(s)
+                .is_some_and(|section| score(text, section).0 == 3) =>
+        {
+            return Some((s, 3));
+        }
+        Some(_) => (0..template.sections.len()).collect(),
+        None => candidates,
+    };
     let mut best: Option<(usize, (u8, f64))> = None;
     let mut tied = false;
-    for s in template.index.candidates(text) {
+    for s in candidates {
         let Some(section) = template.sections.get(s) else {
             continue;
         };
@@ -491,6 +496,84 @@ fn check_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `best_match_text` as it was before the heading index: every section scored.
+    fn best_match_scanning(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
+        let mut best: Option<(usize, (u8, f64))> = None;
+        let mut tied = false;
+        for (s, section) in template.sections.iter().enumerate() {
+            if section.repeatable {
+                continue;
+            }
+            let (strength, weight) = score(text, section);
+            if strength == 0 || (level > section.level && strength < 3) {
+                continue;
+            }
+            match best {
+                Some((_, b)) if (strength, weight) < b => {}
+                Some((_, b)) if (strength, weight) == b => tied = true,
+                _ => {
+                    best = Some((s, (strength, weight)));
+                    tied = false;
+                }
+            }
+        }
+        let Some((s, (strength, _))) = best else {
+            return template
+                .sections
+                .iter()
+                .position(|section| section.repeatable && section.level == level)
+                .map(|s| (s, 3));
+        };
+        if tied && strength < 3 {
+            return None;
+        }
+        Some((s, strength))
+    }
+
+    #[test]
+    fn the_heading_index_finds_what_scoring_every_section_finds() {
+        for (name, _) in crate::template_choice::BUILTIN_TEMPLATES {
+            let Some(template) = crate::template_choice::builtin_template(name) else {
+                continue;
+            };
+            let mut texts: Vec<String> = Vec::new();
+            for section in &template.sections {
+                texts.push(section.heading.clone());
+                texts.push(section.title.clone());
+                texts.push(section.title.to_uppercase());
+                texts.push(format!("9. {}", section.title));
+                texts.extend(section.aliases.iter().cloned());
+                // One letter dropped from each long word, one word dropped.
+                let words: Vec<&str> = section.title.split(' ').collect();
+                let typo: Vec<String> = words
+                    .iter()
+                    .map(|w| {
+                        if w.len() > 5 {
+                            w.chars().skip(1).collect()
+                        } else {
+                            w.to_string()
+                        }
+                    })
+                    .collect();
+                texts.push(typo.join(" "));
+                texts.push(words.iter().skip(1).copied().collect::<Vec<_>>().join(" "));
+                if let Some(n) = &section.number {
+                    texts.push(format!("{n}. Something else entirely"));
+                }
+            }
+            texts.extend(["Results", "Overview", "Impact", "Notes", ""].map(String::from));
+            for text in &texts {
+                for level in 1..=4 {
+                    assert_eq!(
+                        best_match_text(text, level, template),
+                        best_match_scanning(text, level, template),
+                        "{name}: “{text}” at level {level}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn longest_increasing_keeps_the_majority_order() {

@@ -533,7 +533,7 @@ pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
         let clash = near(&hits, |k| &k.range, longest, &hit.range).any(|k| {
             overlaps(&k.range) && (k.code == hit.code || hit.code == RuleCode::PassiveVoice)
         });
-        let allowed_here = near(&allowed, |r| r, allowed_longest, &hit.range).any(|r| overlaps(r));
+        let allowed_here = near(&allowed, |r| r, allowed_longest, &hit.range).any(overlaps);
         if !clash && !allowed_here {
             longest = longest.max(hit.range.len());
             let at = hits.partition_point(|k| {
