@@ -349,13 +349,32 @@ impl Configs {
 
 /// The text of an input and, for a file, its length and modification time. A file must
 /// be a regular file (a FIFO or device named on the command line is refused, not read).
+/// The largest document `check` reads: the server's limit for full analysis. Above it
+/// even the structural rules take seconds (10 MB: 6 s and 190 MB), so the file is
+/// skipped with an error instead.
+pub(crate) const MAX_DOCUMENT: u64 = reframe_lsp::FULL_ANALYSIS_LIMIT as u64;
+
+/// The error for a document over [`MAX_DOCUMENT`].
+fn too_large(name: &str, len: u64) -> String {
+    format!(
+        "{name}: {:.1} MB is over the {} MB that reframe checks; skipped",
+        len as f64 / (1024.0 * 1024.0),
+        MAX_DOCUMENT / (1024 * 1024)
+    )
+}
+
 pub(crate) fn read_input(input: &Input) -> Result<(String, Option<Stamp>), String> {
     let bytes = match input {
         Input::File(path) => {
             let stamp = std::fs::metadata(path)
                 .ok()
                 .map(|m| (m.len(), m.modified().ok()));
-            let bytes = workspace::read_regular_bytes(path, u64::MAX)
+            if let Some((len, _)) = stamp
+                && len > MAX_DOCUMENT
+            {
+                return Err(too_large(&path.display().to_string(), len));
+            }
+            let bytes = workspace::read_regular_bytes(path, MAX_DOCUMENT)
                 .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
             return String::from_utf8(bytes)
                 .map(|text| (text, stamp))
@@ -365,8 +384,12 @@ pub(crate) fn read_input(input: &Input) -> Result<(String, Option<Stamp>), Strin
             use std::io::Read as _;
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(MAX_DOCUMENT + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|err| format!("<stdin>: cannot read: {err}"))?;
+            if bytes.len() as u64 > MAX_DOCUMENT {
+                return Err(too_large("<stdin>", bytes.len() as u64));
+            }
             bytes
         }
     };

@@ -48,7 +48,12 @@ impl Server {
 
     /// Starts the server with `dir` as its working directory.
     pub fn start_in(dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_reframe"))
+        Server::start_binary(Path::new(env!("CARGO_BIN_EXE_reframe")), dir)
+    }
+
+    /// Starts `binary lsp` with `dir` as its working directory.
+    pub fn start_binary(binary: &Path, dir: &Path) -> Server {
+        let mut child = Command::new(binary)
             .arg("lsp")
             .current_dir(dir)
             .stdin(Stdio::piped())

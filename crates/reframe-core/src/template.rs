@@ -33,6 +33,148 @@ pub struct Template {
     pub own_lines: Vec<String>,
     /// The placeholders of [`Template::placeholders`], normalised and sorted.
     own_placeholders: Vec<String>,
+    /// Which sections a heading may stand for, by the words of its text.
+    pub(crate) index: HeadingIndex,
+}
+
+/// The most template sections one heading is compared with: those of each key of
+/// [`HeadingIndex`], first in template order. A heading that shares a word with more
+/// sections than this is compared with the first ones only, so a template of thousands
+/// of sections titled alike costs each heading this many comparisons, not thousands.
+pub(crate) const MAX_CANDIDATES: usize = 16;
+
+/// Sections by the keys a document heading can share with them for a match to be
+/// possible (see `analysis::sections::score`): the normalised heading and alias texts,
+/// the title words and alias title words (each word also under every spelling with one
+/// character left out, as a match allows one edit in long words), and the number.
+/// Repeatable sections are not indexed: they are never matched by their text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct HeadingIndex {
+    keys: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl HeadingIndex {
+    fn new(sections: &[Section]) -> HeadingIndex {
+        let mut index = HeadingIndex::default();
+        for (s, section) in sections.iter().enumerate() {
+            if section.repeatable {
+                continue;
+            }
+            let mut keys = vec![format!("h:{}", normalize_label(&section.heading))];
+            if let Some(number) = &section.number {
+                keys.push(format!("n:{number}"));
+            }
+            for alias in &section.aliases {
+                keys.push(format!("a:{}", normalize_label(alias)));
+                let words = title_words(alias);
+                if !words.is_empty() {
+                    keys.push(format!("aw:{}", words.join(" ")));
+                }
+            }
+            let titles = std::iter::once(section.title.as_str())
+                .chain(section.aliases.iter().map(String::as_str));
+            for title in titles {
+                for word in title_words(title) {
+                    word_keys(&word, &mut keys);
+                }
+            }
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                index.keys.entry(key).or_default().push(s);
+            }
+        }
+        index
+    }
+
+    /// For a heading's text: the first section it is an exact match for (its heading, or
+    /// one of its aliases by text or by title words), the best match there can be; else
+    /// the sections it may stand for, in template order: a superset of those it can
+    /// match, at most [`MAX_CANDIDATES`] per key.
+    pub(crate) fn lookup(&self, text: &str) -> (Option<usize>, Vec<usize>) {
+        let (number, title) = split_heading_number(text);
+        let words = title_words(&title);
+        let mut keys = vec![
+            format!("h:{}", normalize_label(text)),
+            format!("a:{}", normalize_label(&title)),
+        ];
+        if !words.is_empty() {
+            keys.push(format!("aw:{}", words.join(" ")));
+        }
+        let exact = keys
+            .iter()
+            .filter_map(|k| self.keys.get(k)?.first().copied())
+            .min();
+        if exact.is_some() {
+            return (exact, Vec::new());
+        }
+        if let Some(number) = number {
+            keys.push(format!("n:{number}"));
+        }
+        for word in &words {
+            word_keys(word, &mut keys);
+        }
+        let mut out: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| self.keys.get(k))
+            .flat_map(|sections| sections.iter().take(MAX_CANDIDATES).copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        (None, out)
+    }
+}
+
+/// The keys of a title word: itself, and for a word of five bytes or more (where a match
+/// allows one edit) each spelling with one character left out; a word of more than 64
+/// characters only matches itself.
+fn word_keys(word: &str, keys: &mut Vec<String>) {
+    keys.push(format!("w:{word}"));
+    let chars: Vec<char> = word.chars().collect();
+    if word.len() < 5 || chars.len() > 64 {
+        return;
+    }
+    for skip in 0..chars.len() {
+        let variant: String = chars
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != skip)
+            .map(|(_, c)| c)
+            .collect();
+        keys.push(format!("w:{variant}"));
+    }
+}
+
+/// Words that carry no meaning for matching headings.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "of", "and", "or", "to", "in", "for", "on", "with", "what", "how", "why",
+    "you", "your", "i", "we", "my", "our", "it", "is", "was", "did",
+];
+
+/// Lowercase stem of a word: trailing plural and verb endings removed.
+fn stem(word: &str) -> String {
+    let w = word.to_lowercase();
+    for suffix in ["ing", "ed", "es", "s"] {
+        if w.len() > suffix.len() + 3
+            && let Some(stripped) = w.strip_suffix(suffix)
+        {
+            return stripped.to_string();
+        }
+    }
+    w
+}
+
+/// Significant word stems of a title; a trailing parenthetical ("(Ops Style)") is left out.
+pub(crate) fn title_words(title: &str) -> Vec<String> {
+    let title = match title.find('(') {
+        Some(i) if i > 0 => &title[..i],
+        _ => title,
+    };
+    normalize_label(title)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
+        .map(stem)
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,11 +251,12 @@ impl Template {
         let lines: Vec<&str> = source.lines().collect();
         let (front_matter, body_start) = parse_front_matter(&lines);
 
+        let fenced = fence_mask(&lines[body_start..]);
         let headings: Vec<(usize, u8, String)> = lines
             .iter()
             .enumerate()
             .skip(body_start)
-            .filter(|(i, _)| !in_fence(&lines[body_start..], i - body_start))
+            .filter(|(i, _)| !fenced.get(i - body_start).copied().unwrap_or(false))
             .filter_map(|(i, line)| parse_atx_heading(line).map(|(level, text)| (i, level, text)))
             .collect();
         let section_level = section_level(&headings);
@@ -132,9 +275,11 @@ impl Template {
                 .map(|&next| headings[next].0)
                 .unwrap_or(lines.len());
             // A heading of a higher level (e.g. `#` above `##` sections) also ends the body.
-            let end = headings
+            // The headings before the next section's are the ones after this one.
+            let next = section_starts.get(n + 1).copied().unwrap_or(headings.len());
+            let end = headings[k + 1..next]
                 .iter()
-                .find(|(i, l, _)| *i > line_index && *i < end && *l < level)
+                .find(|(i, l, _)| *i < end && *l < level)
                 .map(|(i, _, _)| *i)
                 .unwrap_or(end);
             sections.push(parse_section(text, level, &lines[line_index + 1..end]));
@@ -161,6 +306,7 @@ impl Template {
         Template {
             name: name.to_string(),
             front_matter,
+            index: HeadingIndex::new(&sections),
             sections,
             reframes,
             own_lines,
@@ -400,32 +546,31 @@ fn parse_front_matter(lines: &[&str]) -> (Vec<FrontMatterKey>, usize) {
     (keys, close + 2)
 }
 
-/// True when line `i` of `lines` is inside (or is a delimiter of) a fenced code block.
-fn in_fence(lines: &[&str], i: usize) -> bool {
+/// For each line of `lines`, whether it is inside (or is a delimiter of) a fenced code
+/// block.
+fn fence_mask(lines: &[&str]) -> Vec<bool> {
     let mut open: Option<(char, usize)> = None;
-    for (k, line) in lines.iter().enumerate().take(i + 1) {
+    let mut mask = Vec::with_capacity(lines.len());
+    for line in lines {
         let t = line.trim_start();
         let fence_char = t.chars().next().filter(|c| *c == '`' || *c == '~');
         let run = fence_char.map(|c| t.len() - t.trim_start_matches(c).len());
-        match (open, fence_char, run) {
+        let delimiter = match (open, fence_char, run) {
             (None, Some(c), Some(n)) if n >= 3 => {
-                if k == i {
-                    return true;
-                }
                 open = Some((c, n));
+                true
             }
             (Some((c, n)), Some(c2), Some(n2))
                 if c == c2 && n2 >= n && t.trim_end().len() == n2 =>
             {
-                if k == i {
-                    return true;
-                }
                 open = None;
+                true
             }
-            _ => {}
-        }
+            _ => false,
+        };
+        mask.push(delimiter || open.is_some());
     }
-    open.is_some()
+    mask
 }
 
 /// The heading level used for sections: the shallowest level that occurs at least twice
@@ -444,8 +589,9 @@ fn parse_section(heading: &str, level: u8, body: &[&str]) -> Section {
     let mut subsections = Vec::new();
     let mut subsection: Option<String> = None;
     let mut aliases = Vec::new();
-    for (i, line) in body.iter().enumerate() {
-        if in_fence(body, i) {
+    let fenced = fence_mask(body);
+    for (line, fenced) in body.iter().zip(fenced) {
+        if fenced {
             continue;
         }
         if let Some(names) = parse_aliases(line) {
@@ -516,17 +662,17 @@ fn parse_aliases(line: &str) -> Option<Vec<String>> {
     )
 }
 
-fn trim_blank_lines<'a>(lines: &'a [&'a str]) -> Vec<&'a str> {
-    let mut lines: Vec<&str> = lines.to_vec();
+fn trim_blank_lines<'a>(mut lines: &'a [&'a str]) -> &'a [&'a str] {
     // A closing thematic break belongs to the layout, not to the section.
-    while lines
-        .last()
-        .is_some_and(|l| l.trim().is_empty() || l.trim() == "---")
+    while let [rest @ .., last] = lines
+        && (last.trim().is_empty() || last.trim() == "---")
     {
-        lines.pop();
+        lines = rest;
     }
-    while lines.first().is_some_and(|l| l.trim().is_empty()) {
-        lines.remove(0);
+    while let [first, rest @ ..] = lines
+        && first.trim().is_empty()
+    {
+        lines = rest;
     }
     lines
 }

@@ -126,10 +126,13 @@ fn write_finding(
         Severity::Hint => Level::NOTE.with_name("hint"),
     };
     let path = c.input.display();
-    let snippet = Snippet::source(line)
+    // A long line is shown around the finding only: the renderer measures the whole line
+    // for each finding, so a 150 KB line with thousands of findings took seconds.
+    let (shown, from_shown, to_shown) = window(line, from, to);
+    let snippet = Snippet::source(shown)
         .line_start(start.line as usize + 1)
         .path(path.as_str())
-        .annotation(AnnotationKind::Primary.span(from..to));
+        .annotation(AnnotationKind::Primary.span(from_shown..to_shown));
     let mut group = level
         .primary_title(f.message.as_str())
         .id(f.code.as_str())
@@ -138,8 +141,38 @@ fn write_finding(
     if let Some(help) = &help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
-    writeln!(out, "{}", renderer.render(&[group]))?;
+    let mut rendered = renderer.render(&[group]);
+    if shown.len() != line.len() {
+        // The location the renderer wrote counts columns in the part shown.
+        let line_number = start.line + 1;
+        let column = |text: &str, at: usize| text.get(..at).map_or(0, |t| t.chars().count()) + 1;
+        let wrong = format!("{path}:{line_number}:{}", column(shown, from_shown));
+        let right = format!("{path}:{line_number}:{}", column(line, from));
+        rendered = rendered.replacen(&wrong, &right, 1);
+    }
+    writeln!(out, "{rendered}")?;
     writeln!(out)
+}
+
+/// The longest line shown whole in a finding's snippet.
+const LONG_LINE: usize = 400;
+
+/// The part of `line` shown for the range `from..to`: the whole line when it is short,
+/// else up to `LONG_LINE / 2` bytes either side of the range, with the range's offsets in
+/// that part.
+fn window(line: &str, from: usize, to: usize) -> (&str, usize, usize) {
+    if line.len() <= LONG_LINE {
+        return (line, from, to);
+    }
+    let mut start = from.saturating_sub(LONG_LINE / 2);
+    while !line.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (to + LONG_LINE / 2).min(line.len());
+    while !line.is_char_boundary(end) {
+        end += 1;
+    }
+    (&line[start..end], from - start, to - start)
 }
 
 #[cfg(test)]

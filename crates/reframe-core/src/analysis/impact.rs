@@ -57,6 +57,15 @@ pub fn bullets(
 ) -> Vec<ImpactBullet> {
     let roles = Roles::of(template);
     let mut out = Vec::new();
+    // For each list (in document order), the furthest end of it and the lists before it.
+    let list_reach: Vec<usize> = model
+        .lists
+        .iter()
+        .scan(0, |reach, l| {
+            *reach = (*reach).max(l.end);
+            Some(*reach)
+        })
+        .collect();
     for &index in &roles.impact {
         let (Some(section), Some(m)) = (template.sections.get(index), sections.get(index)) else {
             continue;
@@ -66,7 +75,16 @@ pub fn bullets(
                 continue;
             };
             let span = heading.range.end..heading.section_end;
-            section_bullets(model, text, template, index, span, section.name(), &mut out);
+            section_bullets(
+                model,
+                &list_reach,
+                text,
+                template,
+                index,
+                span,
+                section.name(),
+                &mut out,
+            );
         }
     }
     out.sort_by_key(|b| b.range.start);
@@ -76,8 +94,10 @@ pub fn bullets(
 /// A group of blocks forming one bullet: (first line's indentation, block indices).
 type Group = (usize, Vec<usize>);
 
+#[allow(clippy::too_many_arguments)]
 fn section_bullets(
     model: &DocModel,
+    list_reach: &[usize],
     text: &str,
     template: &Template,
     section_index: usize,
@@ -85,15 +105,21 @@ fn section_bullets(
     section_heading: &str,
     out: &mut Vec<ImpactBullet>,
 ) {
+    // Lists and blocks are in document order, so the blocks of the span are one run of
+    // them, and a block is in a list when the lists starting before it reach past it.
     let in_list = |r: &Range<usize>| {
-        model
-            .lists
-            .iter()
-            .any(|l| l.start <= r.start && r.start < l.end)
+        let k = model.lists.partition_point(|l| l.start <= r.start);
+        k.checked_sub(1)
+            .and_then(|k| list_reach.get(k))
+            .is_some_and(|&end| r.start < end)
     };
+    let from = model.blocks.partition_point(|b| b.range.start < span.start);
     let mut groups: Vec<Group> = Vec::new();
-    for (i, block) in model.blocks.iter().enumerate() {
-        if block.is_heading || block.range.start < span.start || block.range.start >= span.end {
+    for (i, block) in model.blocks.iter().enumerate().skip(from) {
+        if block.range.start >= span.end {
+            break;
+        }
+        if block.is_heading || block.range.start < span.start {
             continue;
         }
         if !(block.field.is_some() || in_list(&block.range)) {

@@ -1,6 +1,7 @@
 //! Fill progress per template section, the document outline (sections → fields), and
 //! folding ranges.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{Analysis, SectionStatus};
@@ -65,10 +66,20 @@ pub const MENU_QUOTA: usize = 3;
 /// [`MENU_QUOTA`] for a menu. The one notion of "filled" that the outline, hover, inlay
 /// hints and readiness share.
 pub fn fields_needed(template: &Template, index: usize) -> usize {
+    fields_needed_with(&super::roles::Roles::of(template), template, index)
+}
+
+/// [`fields_needed`] with the template's roles already read (reading them costs a pass
+/// over every section).
+pub(crate) fn fields_needed_with(
+    roles: &super::roles::Roles,
+    template: &Template,
+    index: usize,
+) -> usize {
     let Some(section) = template.sections.get(index) else {
         return 0;
     };
-    if super::roles::Roles::of(template).is_menu(index) {
+    if roles.is_menu(index) {
         section.fields.len().min(MENU_QUOTA)
     } else {
         section.fields.len()
@@ -82,18 +93,52 @@ fn section_span(analysis: &Analysis, heading: usize) -> Option<Range<usize>> {
     Some(h.range.start..h.section_end)
 }
 
-fn findings_in(analysis: &Analysis, code: RuleCode, span: &Range<usize>) -> usize {
-    analysis
-        .findings
-        .iter()
-        .filter(|f| f.code == code && span.start <= f.range.start && f.range.start < span.end)
-        .count()
+/// Where the findings that progress counts start, sorted, so that each section and field
+/// looks up its own with a binary search instead of reading every finding.
+struct FindingStarts {
+    /// Placeholders.
+    placeholders: Vec<usize>,
+    /// Findings that leave a field unanswered: empty fields, placeholders, prompts.
+    unanswered: Vec<usize>,
+}
+
+impl FindingStarts {
+    fn new(analysis: &Analysis) -> FindingStarts {
+        let starts = |keep: &dyn Fn(RuleCode) -> bool| {
+            let mut v: Vec<usize> = analysis
+                .findings
+                .iter()
+                .filter(|f| keep(f.code))
+                .map(|f| f.range.start)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        FindingStarts {
+            placeholders: starts(&|c| c == RuleCode::Placeholder),
+            unanswered: starts(&|c| {
+                matches!(
+                    c,
+                    RuleCode::EmptyField | RuleCode::Placeholder | RuleCode::TemplatePrompt
+                )
+            }),
+        }
+    }
+}
+
+/// How many of `sorted` fall in `span`.
+fn count_in(sorted: &[usize], span: &Range<usize>) -> usize {
+    let from = sorted.partition_point(|&s| s < span.start);
+    let to = sorted.partition_point(|&s| s < span.end);
+    to.saturating_sub(from)
 }
 
 /// Progress of every template section present in the document, one entry per heading
 /// standing for it, in the order of the template's sections (guidance-only sections have
 /// nothing to fill and are left out).
 pub fn progress(analysis: &Analysis, template: &Template) -> Vec<SectionProgress> {
+    let starts = FindingStarts::new(analysis);
+    let roles = super::roles::Roles::of(template);
     let mut out = Vec::new();
     for (index, (section, m)) in template.sections.iter().zip(&analysis.sections).enumerate() {
         if section.guidance_only || m.status == SectionStatus::Missing {
@@ -105,8 +150,8 @@ pub fn progress(analysis: &Analysis, template: &Template) -> Vec<SectionProgress
             let Some(span) = section_span(analysis, heading) else {
                 continue;
             };
-            let mut p = section_progress(analysis, section, index, heading, span);
-            p.fields_needed = fields_needed(template, index);
+            let mut p = section_progress(analysis, &starts, section, index, heading, span);
+            p.fields_needed = fields_needed_with(&roles, template, index);
             out.push(p);
         }
     }
@@ -116,34 +161,32 @@ pub fn progress(analysis: &Analysis, template: &Template) -> Vec<SectionProgress
 /// How far the document section under `heading` fills template section `index`.
 fn section_progress(
     analysis: &Analysis,
+    starts: &FindingStarts,
     section: &crate::template::Section,
     index: usize,
     heading: usize,
     span: Range<usize>,
 ) -> SectionProgress {
-    let doc_fields: Vec<&super::model::Field> = analysis
-        .model
-        .fields
-        .iter()
-        .filter(|f| span.start <= f.item_range.start && f.item_range.start < span.end)
-        .collect();
+    // The fields are in document order: those in the span are one run of them.
+    let fields = &analysis.model.fields;
+    let from = fields.partition_point(|f| f.item_range.start < span.start);
+    let to = fields.partition_point(|f| f.item_range.start < span.end);
+    let mut doc_fields: HashMap<String, &super::model::Field> = HashMap::new();
+    for f in fields.get(from..to.max(from)).unwrap_or(&[]) {
+        if span.start <= f.item_range.start && f.item_range.start < span.end {
+            doc_fields.entry(normalize_label(&f.label)).or_insert(f);
+        }
+    }
     let mut filled = 0;
     let mut missing = Vec::new();
     for field in &section.fields {
-        let wanted = normalize_label(&field.label);
-        match doc_fields
-            .iter()
-            .find(|f| normalize_label(&f.label) == wanted)
-        {
+        match doc_fields.get(&normalize_label(&field.label)) {
             Some(f) => {
                 let item = f.item_range.clone();
-                let answered = analysis.findings.iter().all(|x| {
-                    !(matches!(
-                        x.code,
-                        RuleCode::EmptyField | RuleCode::Placeholder | RuleCode::TemplatePrompt
-                    ) && item.start <= x.range.start
-                        && x.range.start < item.end.max(item.start + 1))
-                });
+                let answered = count_in(
+                    &starts.unanswered,
+                    &(item.start..item.end.max(item.start + 1)),
+                ) == 0;
                 if answered {
                     filled += 1;
                 }
@@ -157,7 +200,7 @@ fn section_progress(
         fields_total: section.fields.len(),
         fields_filled: filled,
         fields_needed: section.fields.len(),
-        placeholders: findings_in(analysis, RuleCode::Placeholder, &span),
+        placeholders: count_in(&starts.placeholders, &span),
         missing_fields: missing,
     }
 }
@@ -203,35 +246,64 @@ pub fn outline(analysis: &Analysis, template: &Template) -> Vec<Symbol> {
             }
         }
     };
-    // Each field belongs to the innermost heading whose section holds it.
-    let owners: Vec<Option<usize>> = analysis
-        .model
-        .fields
-        .iter()
-        .map(|f| {
-            let before = headings.partition_point(|h| h.range.start < f.item_range.start);
-            (0..before)
-                .rev()
-                .find(|&h| headings[h].section_end > f.item_range.start)
-        })
-        .collect();
+    // Each field belongs to the innermost heading whose section holds it: walking the
+    // fields in order with the headings open at each, innermost on top.
+    let fields = &analysis.model.fields;
+    let mut by_start: Vec<usize> = (0..fields.len()).collect();
+    by_start.sort_by_key(|&i| fields[i].item_range.start);
+    let mut children_of: Vec<Vec<usize>> = vec![Vec::new(); headings.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut next_heading = 0;
+    for i in by_start {
+        let at = fields[i].item_range.start;
+        while next_heading < headings.len() && headings[next_heading].range.start < at {
+            open.push(next_heading);
+            next_heading += 1;
+        }
+        while open.last().is_some_and(|&h| headings[h].section_end <= at) {
+            open.pop();
+        }
+        if let Some(&h) = open.last() {
+            children_of[h].push(i);
+        }
+    }
+    let mut progress_of: Vec<Option<&SectionProgress>> = vec![None; headings.len()];
+    for p in progress.iter().rev() {
+        if let Some(slot) = progress_of.get_mut(p.heading) {
+            *slot = Some(p);
+        }
+    }
+    let mut is_section = vec![false; headings.len()];
+    for m in &analysis.sections {
+        for &h in &m.headings {
+            if let Some(slot) = is_section.get_mut(h) {
+                *slot = true;
+            }
+        }
+    }
+    let mut left = MAX_SYMBOLS;
+    let mut cut_at = None;
     for (h, heading) in headings.iter().enumerate() {
+        if left == 0 {
+            cut_at = Some(h);
+            break;
+        }
+        left -= 1;
+        children_of[h].truncate(left);
+        left -= children_of[h].len();
         while stack
             .last()
             .is_some_and(|(level, _)| *level >= heading.level)
         {
             pop_into(&mut stack, &mut roots);
         }
-        let matched = progress.iter().find(|p| p.heading == h);
-        let is_section = analysis.sections.iter().any(|m| m.headings.contains(&h));
+        let matched = progress_of[h];
+        let is_section = is_section[h];
         let range = heading.range.start..heading.section_end;
-        let children: Vec<Symbol> = analysis
-            .model
-            .fields
+        let children: Vec<Symbol> = children_of[h]
             .iter()
-            .zip(&owners)
-            .filter(|(_, owner)| **owner == Some(h))
-            .map(|(f, _)| Symbol {
+            .map(|&i| &fields[i])
+            .map(|f| Symbol {
                 name: f.label.clone(),
                 detail: None,
                 kind: SymbolKind::Field,
@@ -261,8 +333,31 @@ pub fn outline(analysis: &Analysis, template: &Template) -> Vec<Symbol> {
     while !stack.is_empty() {
         pop_into(&mut stack, &mut roots);
     }
+    if let Some(first) = cut_at.and_then(|h| headings.get(h)) {
+        let more = headings.len() - cut_at.unwrap_or(0);
+        roots.push(Symbol {
+            name: format!(
+                "({more} more headings not shown: the outline holds {MAX_SYMBOLS} entries)"
+            ),
+            detail: None,
+            kind: SymbolKind::Heading,
+            range: first.range.start
+                ..analysis
+                    .model
+                    .headings
+                    .last()
+                    .map_or(first.section_end, |h| h.section_end.max(first.section_end)),
+            selection: first.range.clone(),
+            children: Vec::new(),
+        });
+    }
     roots
 }
+
+/// The most entries (headings and fields) of an outline; the headings after them are
+/// left out and one last entry says how many. An editor's outline of a document with
+/// 100,000 headings took 1.8 GB to send and is of no use to read.
+pub const MAX_SYMBOLS: usize = 5_000;
 
 /// Folding ranges as (start byte, end byte): each section (heading to its last line of
 /// content), each multi-line list, and the front matter.

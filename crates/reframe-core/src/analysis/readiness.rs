@@ -138,6 +138,13 @@ pub fn readiness(text: &str, analysis: &Analysis, template: &Template) -> Option
     }
     let roles = Roles::of(template);
     let filled = progress(analysis, template);
+    let mut repeats_of: Vec<Vec<&super::outline::SectionProgress>> =
+        vec![Vec::new(); template.sections.len()];
+    for p in &filled {
+        if let Some(slot) = repeats_of.get_mut(p.section) {
+            slot.push(p);
+        }
+    }
     let (mut answered, mut asked) = (0, 0);
     for (index, (section, m)) in template.sections.iter().zip(&analysis.sections).enumerate() {
         if section.guidance_only {
@@ -156,9 +163,9 @@ pub fn readiness(text: &str, analysis: &Analysis, template: &Template) -> Option
             }
             continue;
         }
-        let quota = super::outline::fields_needed(template, index);
+        let quota = super::outline::fields_needed_with(&roles, template, index);
         // Each repeat of the section (the next story, the next month) asks again.
-        let repeats: Vec<_> = filled.iter().filter(|p| p.section == index).collect();
+        let repeats = &repeats_of[index];
         asked += quota * repeats.len().max(1);
         answered += repeats
             .iter()

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::Findings;
 use super::model::{DocModel, Heading};
 use crate::rules::RuleCode;
-use crate::template::{Template, normalize_label, split_heading_number};
+use crate::template::{Template, normalize_label, split_heading_number, title_words};
 
 /// How a template section appears in the document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,38 +25,6 @@ pub struct SectionMatch {
     pub status: SectionStatus,
     /// Indices into the document's headings; the first is the one that counts.
     pub headings: Vec<usize>,
-}
-
-/// Words that carry no meaning for matching headings.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "of", "and", "or", "to", "in", "for", "on", "with", "what", "how", "why",
-    "you", "your", "i", "we", "my", "our", "it", "is", "was", "did",
-];
-
-/// Lowercase stem of a word: trailing plural and verb endings removed.
-fn stem(word: &str) -> String {
-    let w = word.to_lowercase();
-    for suffix in ["ing", "ed", "es", "s"] {
-        if w.len() > suffix.len() + 3
-            && let Some(stripped) = w.strip_suffix(suffix)
-        {
-            return stripped.to_string();
-        }
-    }
-    w
-}
-
-/// Significant word stems of a title; a trailing parenthetical ("(Ops Style)") is left out.
-fn title_words(title: &str) -> Vec<String> {
-    let title = match title.find('(') {
-        Some(i) if i > 0 => &title[..i],
-        _ => title,
-    };
-    normalize_label(title)
-        .split(' ')
-        .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
-        .map(stem)
-        .collect()
 }
 
 fn words_match(a: &str, b: &str) -> bool {
@@ -127,9 +95,26 @@ pub(crate) fn best_match(heading: &Heading, template: &Template) -> Option<(usiz
 /// [repeatable](crate::template::Section::repeatable) section that names no other section
 /// stands for it (as an exact match: its title is the writer's to choose).
 pub(crate) fn best_match_text(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
+    // An exact match is the best there is, and the first one in template order wins.
+    let (exact, candidates) = template.index.lookup(text);
+    let candidates = match exact {
+        Some(s)
+            if template
+                .sections
+                .get(s)
+                .is_some_and(|section| score(text, section).0 == 3) =>
+        {
+            return Some((s, 3));
+        }
+        Some(_) => (0..template.sections.len()).collect(),
+        None => candidates,
+    };
     let mut best: Option<(usize, (u8, f64))> = None;
     let mut tied = false;
-    for (s, section) in template.sections.iter().enumerate() {
+    for s in candidates {
+        let Some(section) = template.sections.get(s) else {
+            continue;
+        };
         if section.repeatable {
             continue;
         }
@@ -396,10 +381,20 @@ fn check_order(
     // A section met again starts a repeat of the template (a second STAR story, the next
     // month of a brag document): order is checked within each repeat.
     let mut start = 0;
+    let mut seen = vec![false; template.sections.len()];
     while start < present.len() {
-        let mut end = start + 1;
-        while end < present.len() && !present[start..end].iter().any(|p| p.1 == present[end].1) {
+        let mut end = start;
+        while end < present.len() && !seen.get(present[end].1).copied().unwrap_or(false) {
+            if let Some(slot) = seen.get_mut(present[end].1) {
+                *slot = true;
+            }
             end += 1;
+        }
+        let end = end.max(start + 1);
+        for p in &present[start..end] {
+            if let Some(slot) = seen.get_mut(p.1) {
+                *slot = false;
+            }
         }
         check_order_of(model, template, &present[start..end], out);
         start = end;
@@ -416,8 +411,14 @@ fn check_order_of(
 ) {
     let order: Vec<usize> = present.iter().map(|&(_, s)| s).collect();
     let keep = longest_increasing(&order);
+    let mut kept = vec![false; present.len()];
+    for &k in &keep {
+        kept[k] = true;
+    }
+    // The template indices kept in order, increasing.
+    let kept_sections: Vec<usize> = keep.iter().map(|&i| order[i]).collect();
     for (k, &(h, s)) in present.iter().enumerate() {
-        if keep.contains(&k) {
+        if kept[k] {
             continue;
         }
         let Some(heading) = model.headings.get(h) else {
@@ -425,12 +426,11 @@ fn check_order_of(
         };
         let section = &template.sections[s];
         // The template section it should follow: the nearest earlier one kept in order.
-        let after = keep
-            .iter()
-            .map(|&i| order[i])
-            .filter(|&t| t < s)
-            .max()
-            .map(|t| template.sections[t].heading.clone());
+        let below = kept_sections.partition_point(|&t| t < s);
+        let after = below
+            .checked_sub(1)
+            .and_then(|i| kept_sections.get(i))
+            .map(|&t| template.sections[t].heading.clone());
         let place = match &after {
             Some(a) => format!("the template puts it after “{a}”"),
             None => "the template puts it first".to_string(),
@@ -496,6 +496,84 @@ fn check_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `best_match_text` as it was before the heading index: every section scored.
+    fn best_match_scanning(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
+        let mut best: Option<(usize, (u8, f64))> = None;
+        let mut tied = false;
+        for (s, section) in template.sections.iter().enumerate() {
+            if section.repeatable {
+                continue;
+            }
+            let (strength, weight) = score(text, section);
+            if strength == 0 || (level > section.level && strength < 3) {
+                continue;
+            }
+            match best {
+                Some((_, b)) if (strength, weight) < b => {}
+                Some((_, b)) if (strength, weight) == b => tied = true,
+                _ => {
+                    best = Some((s, (strength, weight)));
+                    tied = false;
+                }
+            }
+        }
+        let Some((s, (strength, _))) = best else {
+            return template
+                .sections
+                .iter()
+                .position(|section| section.repeatable && section.level == level)
+                .map(|s| (s, 3));
+        };
+        if tied && strength < 3 {
+            return None;
+        }
+        Some((s, strength))
+    }
+
+    #[test]
+    fn the_heading_index_finds_what_scoring_every_section_finds() {
+        for (name, _) in crate::template_choice::BUILTIN_TEMPLATES {
+            let Some(template) = crate::template_choice::builtin_template(name) else {
+                continue;
+            };
+            let mut texts: Vec<String> = Vec::new();
+            for section in &template.sections {
+                texts.push(section.heading.clone());
+                texts.push(section.title.clone());
+                texts.push(section.title.to_uppercase());
+                texts.push(format!("9. {}", section.title));
+                texts.extend(section.aliases.iter().cloned());
+                // One letter dropped from each long word, one word dropped.
+                let words: Vec<&str> = section.title.split(' ').collect();
+                let typo: Vec<String> = words
+                    .iter()
+                    .map(|w| {
+                        if w.len() > 5 {
+                            w.chars().skip(1).collect()
+                        } else {
+                            w.to_string()
+                        }
+                    })
+                    .collect();
+                texts.push(typo.join(" "));
+                texts.push(words.iter().skip(1).copied().collect::<Vec<_>>().join(" "));
+                if let Some(n) = &section.number {
+                    texts.push(format!("{n}. Something else entirely"));
+                }
+            }
+            texts.extend(["Results", "Overview", "Impact", "Notes", ""].map(String::from));
+            for text in &texts {
+                for level in 1..=4 {
+                    assert_eq!(
+                        best_match_text(text, level, template),
+                        best_match_scanning(text, level, template),
+                        "{name}: “{text}” at level {level}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn longest_increasing_keeps_the_majority_order() {

@@ -522,23 +522,41 @@ pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
             .then(b.range.end.cmp(&a.range.end))
             .then(ia.cmp(ib))
     });
-    let allowed = allowed_ranges(text, &rules.allow);
+    let mut allowed = allowed_ranges(text, &rules.allow);
+    allowed.sort_by_key(|r| r.start);
+    let allowed_longest = allowed.iter().map(|r| r.len()).max().unwrap_or(0);
+    // `hits` stays sorted by start; a kept hit overlapping this one starts less than the
+    // longest kept hit's length before it, so only those are looked at.
+    let mut longest = 0;
     for (_, hit) in found {
         let overlaps = |r: &Range<usize>| r.start < hit.range.end && hit.range.start < r.end;
-        let clash = hits.iter().any(|k: &PhraseHit| {
+        let clash = near(&hits, |k| &k.range, longest, &hit.range).any(|k| {
             overlaps(&k.range) && (k.code == hit.code || hit.code == RuleCode::PassiveVoice)
         });
-        if !clash && !allowed.iter().any(overlaps) {
-            hits.push(hit);
+        let allowed_here = near(&allowed, |r| r, allowed_longest, &hit.range).any(overlaps);
+        if !clash && !allowed_here {
+            longest = longest.max(hit.range.len());
+            let at = hits.partition_point(|k| {
+                (k.range.start, k.range.end) <= (hit.range.start, hit.range.end)
+            });
+            hits.insert(at, hit);
         }
     }
-    hits.sort_by(|a, b| {
-        a.range
-            .start
-            .cmp(&b.range.start)
-            .then(a.range.end.cmp(&b.range.end))
-    });
     hits
+}
+
+/// The items of `sorted` (sorted by the start of `range_of`, none longer than `longest`)
+/// that may overlap `range`: those starting less than `longest` before it and before its
+/// end.
+fn near<'a, T>(
+    sorted: &'a [T],
+    range_of: impl Fn(&T) -> &Range<usize>,
+    longest: usize,
+    range: &Range<usize>,
+) -> impl Iterator<Item = &'a T> {
+    let from = sorted.partition_point(|k| range_of(k).start + longest <= range.start);
+    let to = sorted.partition_point(|k| range_of(k).start < range.end);
+    sorted[from..to.max(from)].iter()
 }
 
 /// Byte ranges of whole-word occurrences of the allowed phrases.
@@ -572,6 +590,71 @@ fn allowed_ranges(text: &str, allow: &[String]) -> Vec<Range<usize>> {
     out
 }
 
+/// How many bytes of its sentence on each side of a match the context conditions read.
+/// Every condition is about the words near the match, the subject that opens the
+/// sentence, or the clause after it; a sentence under this length (any sentence the
+/// tagger reads: at most `language::MAX_WORDS` words) is read whole. Beyond it, a match
+/// far from the sentence's start is read as having an unknown word there, so it counts as
+/// neither the start of a sentence nor the writer's own subject.
+const CONTEXT: usize = 1024;
+
+/// Stands for the words cut off the front of the text before a match: a word that is no
+/// pronoun, adverb, conjunction or verb to any condition.
+const CUT_MARK: &str = "0 ";
+
+/// The parts of a match's sentence that its conditions read.
+struct Window<'t> {
+    /// The sentence before the match: its last `CONTEXT` bytes at most, after
+    /// [`CUT_MARK`] when cut.
+    before: Cow<'t, str>,
+    /// Whether `before` was cut.
+    cut: bool,
+    /// The sentence after the match, `CONTEXT` bytes at most.
+    after: &'t str,
+    /// The sentence's first `CONTEXT` bytes at most.
+    sentence: &'t str,
+}
+
+impl<'t> Window<'t> {
+    fn new(text: &'t str, sentence: Range<usize>, matched: Range<usize>) -> Window<'t> {
+        let whole_before = &text[sentence.start..matched.start];
+        let (before, cut) = if whole_before.len() <= CONTEXT {
+            (Cow::Borrowed(whole_before), false)
+        } else {
+            // Start at a word boundary inside the last CONTEXT bytes.
+            let mut from = whole_before.len() - CONTEXT;
+            while !whole_before.is_char_boundary(from) {
+                from += 1;
+            }
+            let tail = &whole_before[from..];
+            let tail = tail.find(char::is_whitespace).map_or(tail, |k| &tail[k..]);
+            (Cow::Owned(format!("{CUT_MARK}{tail}")), true)
+        };
+        let whole_after = &text[matched.end..sentence.end];
+        let after = cut_end(whole_after);
+        let sentence = cut_end(&text[sentence]);
+        Window {
+            before,
+            cut,
+            after,
+            sentence,
+        }
+    }
+}
+
+/// `s`, or its first `CONTEXT` bytes ending at a word boundary.
+fn cut_end(s: &str) -> &str {
+    if s.len() <= CONTEXT {
+        return s;
+    }
+    let mut to = CONTEXT;
+    while !s.is_char_boundary(to) {
+        to -= 1;
+    }
+    let head = &s[..to];
+    head.rfind(char::is_whitespace).map_or(head, |k| &head[..k])
+}
+
 impl CompiledRow {
     fn find(&self, text: &str, sentences: &Sentences) -> Vec<PhraseHit> {
         let mut out = Vec::new();
@@ -596,9 +679,13 @@ impl CompiledRow {
         if m0.start() < sentence.start || m0.end() > sentence.end {
             return None;
         }
-        let before = &text[sentence.start..m0.start()];
-        let after = &text[m0.end()..sentence.end];
-        let stext = &text[sentence.clone()];
+        // The conditions read a window of the sentence around the match (see `CONTEXT`),
+        // so one long sentence with many matches costs each match the window, not the
+        // sentence.
+        let window = Window::new(text, sentence.clone(), m0.range());
+        let before = window.before.as_ref();
+        let after = window.after;
+        let stext = window.sentence;
         if self
             .before
             .as_ref()
@@ -641,7 +728,8 @@ impl CompiledRow {
             .iter()
             .filter_map(|t| expand(t, caps))
             .collect();
-        let opens = text::sentence_start(&text[sentence.start..range.start])
+        let opens = !window.cut
+            && text::sentence_start(&text[sentence.start..range.start])
             && text[range.clone()].starts_with(char::is_uppercase);
         if opens {
             if self.drops && text[range.clone()].ends_with(char::is_whitespace) {

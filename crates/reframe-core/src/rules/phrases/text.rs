@@ -72,10 +72,13 @@ impl Sentences {
 /// True when the text before a `.` ends with an abbreviation that does not end a
 /// sentence ("e.g.", "i.e.", "vs.", "approx.").
 fn is_abbreviation(before: &str) -> bool {
+    // The longest abbreviation has six characters: reading back further than seven
+    // would make a run of dots or letters cost its length at every dot.
     let word: String = before
         .chars()
         .rev()
         .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .take(7)
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
