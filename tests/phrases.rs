@@ -591,3 +591,61 @@ proptest! {
         }
     }
 }
+
+/// The first quoted sentence of a table cell of docs/rules.md, and whether the cell says
+/// it is about a section other than the work (those need the template's sections).
+fn quoted(cell: &str) -> Option<(String, bool)> {
+    let start = cell.find('"')? + 1;
+    let end = start + cell[start..].find('"')?;
+    let sentence = cell[start..end].to_string();
+    let situational = cell.contains("section") || cell.contains(" in the problem");
+    Some((sentence, situational))
+}
+
+/// docs/rules.md shows, for each wording rule, sentences it flags and sentences it leaves
+/// alone; the rules must do what the page says.
+#[test]
+fn the_rules_page_examples_behave_as_documented() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
+        .expect("docs/rules.md");
+    let rules = PhraseRules::builtin();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut code = None;
+    for line in page.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            code = CODES.iter().copied().find(|c| c.as_str() == heading.trim());
+            continue;
+        }
+        let Some(code) = code else { continue };
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() < 4 || cells[1].starts_with("---") || cells[1] == "flagged" {
+            continue;
+        }
+        if let Some((sentence, situational)) = quoted(cells[1]) {
+            if !situational {
+                checked += 1;
+                if !found(&sentence, &rules).iter().any(|h| h.code == code) {
+                    problems.push(format!("{code}: not flagged: {sentence:?}"));
+                }
+            }
+        }
+        if let Some((sentence, situational)) = quoted(cells[2]) {
+            if !situational {
+                checked += 1;
+                let hits: Vec<PhraseHit> = found(&sentence, &rules)
+                    .into_iter()
+                    .filter(|h| h.code == code)
+                    .collect();
+                if !hits.is_empty() {
+                    problems.push(format!(
+                        "{code}: flagged, though documented as left alone: {sentence:?} ({})",
+                        describe(&hits, &sentence)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked >= 30, "only {checked} examples read from docs/rules.md");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
