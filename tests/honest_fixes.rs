@@ -321,6 +321,24 @@ fn preferred_after(heading: &str, line: &str) -> Option<String> {
 #[test]
 fn preferred_fixes_keep_tense_qualifiers_case_and_who_did_it() {
     let work = "## 3. What You Built/Implemented";
+    // "helped <do>": the help is asked about, the writer's own verb stays.
+    assert_eq!(
+        preferred_after(work, "Helped to ensure the UI is consistent.").as_deref(),
+        Some("[what you did] to ensure the UI is consistent.")
+    );
+    assert_eq!(
+        preferred_after(work, "Reviewed pull requests and help test new features.").as_deref(),
+        Some("Reviewed pull requests and [what you did] to test new features.")
+    );
+    // Adverbs of a capability frame stay with the verb.
+    assert_eq!(
+        preferred_after(work, "We were then able to ship an API.").as_deref(),
+        Some("We then shipped an API.")
+    );
+    assert_eq!(
+        preferred_after(work, "I was able to quickly and effectively plan the work.").as_deref(),
+        Some("I quickly and effectively planned the work.")
+    );
     // A present frame keeps the present.
     assert_eq!(
         preferred_after(work, "Am able to compile vague requirements into specs.").as_deref(),

@@ -646,6 +646,9 @@ fn the_rules_page_examples_behave_as_documented() {
             }
         }
     }
-    assert!(checked >= 30, "only {checked} examples read from docs/rules.md");
+    assert!(
+        checked >= 30,
+        "only {checked} examples read from docs/rules.md"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

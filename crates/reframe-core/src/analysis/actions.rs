@@ -239,7 +239,7 @@ fn quick_fixes(
                 };
                 // Who or what the flagged words name stays ("Assisted the data team with" →
                 // "[what you did] the data team with"): only the vague verb is asked about.
-                let (range, asked) = prompt_range(text, finding);
+                let (range, asked, after) = prompt_range(text, finding);
                 out.push(Action {
                     title: format!(
                         "Replace “{}” with a placeholder for what you did",
@@ -248,7 +248,7 @@ fn quick_fixes(
                     kind: ActionKind::QuickFix,
                     edits: vec![Edit {
                         range,
-                        new_text: format!("{subject}[what you did]"),
+                        new_text: format!("{subject}[what you did]{after}"),
                     }],
                     // Asking keeps the sentence honest where no verb of ours would.
                     preferred: true,
@@ -843,18 +843,28 @@ const ROWS_NAMING_WHO: &[&str] = &[
 /// vague phrase ("took part in", "was tasked with"), except where the phrase names who
 /// was helped, whose names stay ("Assisted the data team with" → "[what you did] the data
 /// team with"). Returns the range and its text.
-fn prompt_range<'t>(text: &'t str, finding: &Finding) -> (Range<usize>, &'t str) {
+fn prompt_range<'t>(text: &'t str, finding: &Finding) -> (Range<usize>, &'t str, &'static str) {
     let flagged = text.get(finding.range.clone()).unwrap_or("");
-    let names_who = finding.data["rule"]
-        .as_str()
-        .is_some_and(|row| ROWS_NAMING_WHO.contains(&row));
-    if !names_who {
-        return (finding.range.clone(), flagged);
+    let row = finding.data["rule"].as_str().unwrap_or("");
+    // "Helped to ensure the UI is consistent" → "[what you did] to ensure the UI is
+    // consistent": the writer's own verb stays, only the help is asked about.
+    if ROWS_ENDING_IN_VERB.contains(&row)
+        && let Some(at) = flagged.trim_end().rfind(char::is_whitespace)
+    {
+        let range = finding.range.start..finding.range.start + at + 1;
+        return (range.clone(), text.get(range).unwrap_or(""), " to ");
+    }
+    if !ROWS_NAMING_WHO.contains(&row) {
+        return (finding.range.clone(), flagged, "");
     }
     let end = flagged.find(char::is_whitespace).unwrap_or(flagged.len());
     let range = finding.range.start..finding.range.start + end;
-    (range.clone(), text.get(range).unwrap_or(""))
+    (range.clone(), text.get(range).unwrap_or(""), "")
 }
+
+/// Rows whose flagged words end with the writer's own verb after "help" ("helped
+/// migrate", "help test").
+const ROWS_ENDING_IN_VERB: &[&str] = &["helped-verb", "helped-any-verb", "help-verb-present"];
 
 /// A sentence-initial subject as an object: "The pipeline" → "the pipeline"; proper nouns
 /// and acronyms ("Jenkins", "CI") keep their case.

@@ -48,10 +48,17 @@ pub fn keeps_meaning(hit: &PhraseHit, flagged: &str) -> bool {
         RuleCode::Hedge => hit.row != "might-have",
         RuleCode::WeakVerb if hit.replacements.is_empty() => false,
         // "was primarily responsible for" → "owned" would drop the "primarily".
+        // (A rewrite that keeps the adverb, "was able to quickly plan" → "quickly planned",
+        // keeps it.)
         RuleCode::WeakVerb
-            if flagged
-                .split_whitespace()
-                .any(|w| w.len() > 3 && w.to_lowercase().ends_with("ly")) =>
+            if flagged.split_whitespace().any(|w| {
+                w.len() > 3
+                    && w.to_lowercase().ends_with("ly")
+                    && !hit
+                        .replacements
+                        .first()
+                        .is_some_and(|r| r.split_whitespace().any(|x| x == w))
+            }) =>
         {
             false
         }
