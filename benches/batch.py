@@ -42,6 +42,8 @@ def parse_args():
     p.add_argument("--rumdl-version", default="0.3.0", help="rumdl version from PyPI")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/reframe-batch-bench"),
                    help="where the write-ups and the virtual environment go")
+    p.add_argument("--warmup", type=int, default=1,
+                   help="untimed rounds first, to fill the file cache (default 1)")
     p.add_argument("--json", action="store_true", help="print the results as JSON only")
     return p.parse_args()
 
@@ -132,9 +134,10 @@ def main():
                 commands[f"{name} {fmt}"] = command + [folder.name]
         commands["rumdl"] = [str(rumdl), "check", "--no-cache", folder.name]
         samples = {key: [] for key in commands}
-        # One warm-up round (file cache), then the runs, every command once per round.
-        for key, command in commands.items():
-            measure(command, args.workdir)
+        # Warm-up rounds (file cache), then the runs, every command once per round.
+        for _ in range(args.warmup):
+            for key, command in commands.items():
+                measure(command, args.workdir)
         for run in range(args.runs):
             for key, command in commands.items():
                 samples[key].append(measure(command, args.workdir))

@@ -61,7 +61,11 @@ fn writeups(dir: &Path) -> usize {
         for (i, source) in sources.iter().enumerate() {
             let text = std::fs::read_to_string(source).unwrap();
             let text = format!("{text}\n- **Note {copy}**: I just helped with copy {copy}.\n");
-            let folder = if (i + copy) % 2 == 0 { dir } else { &configured };
+            let folder = if (i + copy) % 2 == 0 {
+                dir
+            } else {
+                &configured
+            };
             std::fs::write(folder.join(format!("w{copy}-{i:02}.md")), text).unwrap();
             count += 1;
         }
@@ -135,7 +139,10 @@ fn parallel_and_sequential_reports_are_the_same_bytes() {
         }
     }
     let summary = check(&scratch.0, &["--summary", "-j", "1"]);
-    assert_eq!(check(&scratch.0, &["--summary", "-j", "4"]).stdout, summary.stdout);
+    assert_eq!(
+        check(&scratch.0, &["--summary", "-j", "4"]).stdout,
+        summary.stdout
+    );
 }
 
 #[test]
@@ -144,7 +151,9 @@ fn sarif_rule_indexes_point_at_their_rules() {
     writeups(&scratch.0);
     let run = check(&scratch.0, &["--format", "sarif"]);
     let log: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
     let mut custom = std::collections::HashSet::new();
     for result in results {
@@ -155,7 +164,11 @@ fn sarif_rule_indexes_point_at_their_rules() {
     // Both codes from outside the catalog occur, each listed once.
     for code in ["jargon", "unknown-template"] {
         assert!(custom.contains(code), "{code} occurs");
-        assert_eq!(rules.iter().filter(|r| r["id"] == code).count(), 1, "{code}");
+        assert_eq!(
+            rules.iter().filter(|r| r["id"] == code).count(),
+            1,
+            "{code}"
+        );
     }
 }
 

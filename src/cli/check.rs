@@ -23,8 +23,8 @@ use reframe_core::document::Document;
 
 use crate::cli::args::{ColorWhen, FailOn, Format, WalkArgs};
 use crate::cli::files::{Written, write_if_unchanged};
-use crate::cli::inputs::{Configs, Read, collect_inputs};
 use crate::cli::inputs::Input;
+use crate::cli::inputs::{Configs, Read, collect_inputs};
 use crate::cli::report::sarif::{Sarif, SarifResult};
 use crate::cli::report::summary::SummaryRow;
 use crate::cli::report::{self, Checked, StreamedArray};
@@ -264,10 +264,9 @@ fn run_checks(
                 }
                 let (send, receive) = mpsc::sync_channel(1);
                 pool.spawn(move || {
-                    let outcome =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            check_one(job, settings)
-                        }));
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        check_one(job, settings)
+                    }));
                     let _ = send.send(outcome);
                 });
                 pending.push_back(receive);
@@ -298,12 +297,13 @@ fn received(receive: &mpsc::Receiver<std::thread::Result<Outcome>>) -> Outcome {
 fn check_one(job: Job, settings: Settings) -> Outcome {
     let Job {
         input,
-        read: Read {
-            text,
-            resolved,
-            extra,
-            stamp,
-        },
+        read:
+            Read {
+                text,
+                resolved,
+                extra,
+                stamp,
+            },
     } = job;
     let mut outcome = Outcome::default();
     let glob_path = input.glob_path();
@@ -340,9 +340,10 @@ fn check_one(job: Job, settings: Settings) -> Outcome {
     };
     let (doc, analysis) = analyse(&text, &resolved, glob_path.as_deref(), &extra);
     drop(text);
-    outcome.failing = settings.fail_on.threshold().is_some_and(|threshold| {
-        analysis.findings.iter().any(|f| f.severity >= threshold)
-    });
+    outcome.failing = settings
+        .fail_on
+        .threshold()
+        .is_some_and(|threshold| analysis.findings.iter().any(|f| f.severity >= threshold));
     let checked = Checked {
         input,
         doc,
@@ -351,9 +352,10 @@ fn check_one(job: Job, settings: Settings) -> Outcome {
         fixed,
     };
     if let Err(err) = render(&checked, settings, &mut outcome) {
-        outcome
-            .errors
-            .push(format!("{}: cannot render the report: {err}", checked.input.display()));
+        outcome.errors.push(format!(
+            "{}: cannot render the report: {err}",
+            checked.input.display()
+        ));
     }
     outcome
 }
@@ -387,7 +389,7 @@ struct Report {
     json: Option<StreamedArray>,
     sarif: Option<Sarif>,
     /// Human output's summary lines, written at the end.
-    summary_lines: Vec<u8>,
+    summary_lines: Deferred,
     rows: Vec<SummaryRow>,
     failing: bool,
     fixed_stdin: Option<String>,
@@ -413,7 +415,7 @@ impl Report {
             settings,
             json,
             sarif,
-            summary_lines: Vec::new(),
+            summary_lines: Deferred::default(),
             rows: Vec::new(),
             failing: false,
             fixed_stdin: None,
@@ -437,8 +439,7 @@ impl Report {
         }
         out.write_all(&outcome.part)?;
         if let Some(line) = outcome.summary_line {
-            self.summary_lines.extend_from_slice(line.as_bytes());
-            self.summary_lines.push(b'\n');
+            self.summary_lines.push_line(&line)?;
         }
         if let (Some(array), Some(entry)) = (&mut self.json, &outcome.json) {
             array.element(out, entry)?;
@@ -460,7 +461,7 @@ impl Report {
                 _ => report::summary::write_summary_table(out, &self.rows)?,
             }
         }
-        out.write_all(&self.summary_lines)?;
+        self.summary_lines.write_to(out)?;
         if let Some(array) = self.json {
             array.finish(out, &report::json::document(), report::json::MARKER)?;
         }
@@ -471,5 +472,67 @@ impl Report {
             failing: self.failing,
             fixed_stdin: self.fixed_stdin,
         })
+    }
+}
+
+/// Text written at the end of the report, a line per file: kept in memory up to
+/// [`Deferred::IN_MEMORY`] bytes, then in an anonymous temporary file, so that memory does
+/// not grow with the number of files. Should no temporary file be had, it stays in memory.
+#[derive(Default)]
+struct Deferred {
+    memory: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl Deferred {
+    const IN_MEMORY: usize = 256 * 1024;
+
+    fn push_line(&mut self, line: &str) -> std::io::Result<()> {
+        if self.file.is_none() && self.memory.len() + line.len() >= Self::IN_MEMORY {
+            if let Ok(file) = tempfile::tempfile() {
+                let mut file = std::io::BufWriter::new(file);
+                file.write_all(&self.memory)?;
+                self.memory = Vec::new();
+                self.file = Some(file);
+            }
+        }
+        let sink: &mut dyn Write = match &mut self.file {
+            Some(file) => file,
+            None => &mut self.memory,
+        };
+        sink.write_all(line.as_bytes())?;
+        sink.write_all(b"\n")
+    }
+
+    fn write_to(self, out: &mut impl Write) -> std::io::Result<()> {
+        match self.file {
+            None => out.write_all(&self.memory),
+            Some(file) => {
+                use std::io::Seek as _;
+                let mut file = file.into_inner().map_err(|e| e.into_error())?;
+                file.seek(std::io::SeekFrom::Start(0))?;
+                std::io::copy(&mut file, out).map(|_| ())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deferred_lines_come_back_in_order_past_the_memory_limit() {
+        let mut deferred = Deferred::default();
+        let lines: Vec<String> = (0..20_000)
+            .map(|i| format!("line {i}: {}", "x".repeat(i % 40)))
+            .collect();
+        for line in &lines {
+            deferred.push_line(line).unwrap();
+        }
+        assert!(deferred.file.is_some(), "spilled to a file");
+        let mut out = Vec::new();
+        deferred.write_to(&mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), lines.join("\n") + "\n");
     }
 }

@@ -99,7 +99,7 @@ pub(crate) fn collect_inputs(
             }
         } else if path.is_dir() {
             for found in walk_folder(path, walk, configs, errors) {
-                if seen.insert(real_path(&found)) {
+                if seen.insert(FileId::of(&found)) {
                     let shown = match found.strip_prefix(".") {
                         Ok(rest) if implicit => rest.to_path_buf(),
                         _ => found,
@@ -113,7 +113,7 @@ pub(crate) fn collect_inputs(
                     "reframe: {}: the configured template, not checked as a write-up",
                     path.display()
                 );
-            } else if seen.insert(real_path(path)) {
+            } else if seen.insert(FileId::of(path)) {
                 inputs.push(Input::File(path.clone()));
             }
         } else {
@@ -121,6 +121,28 @@ pub(crate) fn collect_inputs(
         }
     }
     inputs
+}
+
+/// What makes two paths the same file, so that none is checked twice: its device and
+/// inode (16 bytes, one `stat`) on Unix, else its path with links resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileId {
+    fn of(path: &Path) -> FileId {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            if let Ok(meta) = std::fs::metadata(path) {
+                return FileId::Inode(meta.dev(), meta.ino());
+            }
+        }
+        FileId::Path(real_path(path))
+    }
 }
 
 /// The markdown files under `dir`, sorted by name within each folder (the walk is

@@ -149,7 +149,10 @@ mod tests {
     fn a_streamed_array_prints_as_the_whole_document() {
         let document = json!({"a": 1, "runs": [{"items": [], "z": {"b": [1, 2]}}], "v": "x"});
         streamed(document.clone(), &[]);
-        streamed(document.clone(), &[json!({"k": "line\nbreak", "n": [1, {"m": []}]})]);
+        streamed(
+            document.clone(),
+            &[json!({"k": "line\nbreak", "n": [1, {"m": []}]})],
+        );
         streamed(document, &[json!(1), json!("two"), json!({"three": [3]})]);
     }
 }
