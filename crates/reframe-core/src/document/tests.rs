@@ -787,22 +787,21 @@ fn a_chunk_may_start_with_a_setext_heading_or_a_table() {
 fn inline_nodes(tree: &Tree) -> Vec<(String, std::ops::Range<usize>)> {
     let mut out = Vec::new();
     let mut cursor = tree.walk();
-    let mut descend = true;
     loop {
-        if descend && cursor.goto_first_child() {
-        } else if cursor.goto_next_sibling() {
-        } else {
-            loop {
+        let moved = cursor.goto_first_child()
+            || cursor.goto_next_sibling()
+            || loop {
                 if !cursor.goto_parent() {
-                    return out;
+                    break false;
                 }
                 if cursor.goto_next_sibling() {
-                    break;
+                    break true;
                 }
-            }
+            };
+        if !moved {
+            return out;
         }
         let node = cursor.node();
-        descend = true;
         if node.is_named() {
             out.push((node.kind().to_string(), node.byte_range()));
         }
