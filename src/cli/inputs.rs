@@ -129,7 +129,7 @@ pub(crate) fn collect_inputs(
 enum FileId {
     #[cfg(unix)]
     Inode(u64, u64),
-    Path(PathBuf),
+    Path(Box<Path>),
 }
 
 impl FileId {
@@ -141,7 +141,7 @@ impl FileId {
                 return FileId::Inode(meta.dev(), meta.ino());
             }
         }
-        FileId::Path(real_path(path))
+        FileId::Path(real_path(path).into_boxed_path())
     }
 }
 
