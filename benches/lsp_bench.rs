@@ -92,6 +92,8 @@ fn parse_options() -> Result<Options, String> {
             }
             "--server" => options.server = Some(PathBuf::from(value("--server")?)),
             "--json" => options.json_only = true,
+            // `cargo bench` passes `--bench` to every bench binary (harness = false too).
+            "--bench" => {}
             "--help" | "-h" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }

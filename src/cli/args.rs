@@ -66,6 +66,11 @@ pub enum Command {
         /// `CLICOLOR_FORCE` forces it).
         #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
         color: ColorWhen,
+        /// How many files to analyse at once (default: one per CPU). The report is the
+        /// same for any number: files are reported in the order given, `-j 1` checks them
+        /// one after another.
+        #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Print the follow-up questions an interviewer is likely to ask about write-ups.
     Questions {

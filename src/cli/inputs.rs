@@ -99,7 +99,7 @@ pub(crate) fn collect_inputs(
             }
         } else if path.is_dir() {
             for found in walk_folder(path, walk, configs, errors) {
-                if seen.insert(real_path(&found)) {
+                if seen.insert(FileId::of(&found)) {
                     let shown = match found.strip_prefix(".") {
                         Ok(rest) if implicit => rest.to_path_buf(),
                         _ => found,
@@ -113,7 +113,7 @@ pub(crate) fn collect_inputs(
                     "reframe: {}: the configured template, not checked as a write-up",
                     path.display()
                 );
-            } else if seen.insert(real_path(path)) {
+            } else if seen.insert(FileId::of(path)) {
                 inputs.push(Input::File(path.clone()));
             }
         } else {
@@ -121,6 +121,28 @@ pub(crate) fn collect_inputs(
         }
     }
     inputs
+}
+
+/// What makes two paths the same file, so that none is checked twice: its device and
+/// inode (16 bytes, one `stat`) on Unix, else its path with links resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(Box<Path>),
+}
+
+impl FileId {
+    fn of(path: &Path) -> FileId {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            if let Ok(meta) = std::fs::metadata(path) {
+                return FileId::Inode(meta.dev(), meta.ino());
+            }
+        }
+        FileId::Path(real_path(path).into_boxed_path())
+    }
 }
 
 /// The markdown files under `dir`, sorted by name within each folder (the walk is
@@ -138,7 +160,7 @@ fn walk_folder(
     workspace::walk::markdown_files(
         dir,
         options,
-        |path| !(configs.is_excluded(path) || configs.is_template_file(path)),
+        |path| !configs.is_left_out(path),
         |problem| match problem {
             workspace::walk::WalkProblem::Io(err) => errors.push(err),
             // A link loop (with --follow-links) or an unreadable ignore file: said, skipped.
@@ -181,6 +203,8 @@ pub(crate) struct Configs {
     /// The templates a write-up that names none may fit, per configuration file
     /// ([`workspace::candidate_templates`]; the configured one first).
     candidates: HashMap<Option<PathBuf>, Vec<Arc<reframe_core::template::Template>>>,
+    /// The configuration file of each document folder (links resolved).
+    folders: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Configs {
@@ -193,6 +217,7 @@ impl Configs {
             reported: HashSet::new(),
             named: HashMap::new(),
             candidates: HashMap::new(),
+            folders: HashMap::new(),
         }
     }
 
@@ -276,7 +301,8 @@ impl Configs {
         self.folder(file, errors).map(|f| f.resolved)
     }
 
-    fn config_file(&self, path: Option<&Path>) -> Option<PathBuf> {
+    /// The configuration file of the document at `path`, looked for once per folder.
+    fn config_file(&mut self, path: Option<&Path>) -> Option<PathBuf> {
         if let Some(fixed) = &self.fixed {
             return Some(fixed.clone());
         }
@@ -284,7 +310,12 @@ impl Configs {
             Some(path) => workspace::document_folder(&real_path(path)),
             None => std::env::current_dir().unwrap_or_default(),
         };
-        workspace::find_config(&folder)
+        if let Some(found) = self.folders.get(&folder) {
+            return found.clone();
+        }
+        let found = workspace::find_config(&folder);
+        self.folders.insert(folder, found.clone());
+        found
     }
 
     fn folder(&mut self, file: Option<PathBuf>, errors: &mut Vec<String>) -> Option<Folder> {
@@ -332,11 +363,15 @@ impl Configs {
         loaded
     }
 
-    /// Whether the configuration for `path` excludes it. A broken configuration
-    /// excludes nothing (reading the file reports it).
-    fn is_excluded(&mut self, path: &Path) -> bool {
-        self.quietly(path)
-            .is_some_and(|f| f.resolved.is_excluded(&real_path(path)))
+    /// Whether a walk leaves `path` out: its configuration excludes it or names it as
+    /// the template (a broken configuration leaves nothing out: reading the file reports
+    /// it), with the path's links resolved once.
+    fn is_left_out(&mut self, path: &Path) -> bool {
+        let real = real_path(path);
+        let Some(folder) = self.quietly(&real) else {
+            return false;
+        };
+        folder.resolved.is_excluded(&real) || folder.template_file.is_some_and(|t| t == real)
     }
 
     /// Whether `path` is the template its configuration names.

@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
             stdin_filename,
             walk,
             color,
+            jobs,
         } => check::check(&CheckOptions {
             paths,
             format,
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
             stdin_filename,
             walk,
             color,
+            jobs: jobs.map(usize::from),
         }),
         Command::Questions {
             paths,

@@ -19,30 +19,29 @@ fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub(crate) fn write_github(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()> {
-    for c in checked {
-        for f in &c.analysis.findings {
-            let start = c
-                .doc
-                .byte_to_position(f.range.start, PositionEncoding::Utf32);
-            let end = c.doc.byte_to_position(f.range.end, PositionEncoding::Utf32);
-            let command = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Information | Severity::Hint => "notice",
-            };
-            writeln!(
-                out,
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                github_property(&c.input.display()),
-                start.line + 1,
-                start.character + 1,
-                end.line + 1,
-                end.character + 1,
-                github_property(&format!("reframe {}", f.code)),
-                github_data(&f.message)
-            )?;
-        }
+/// Writes the workflow commands of one file's findings.
+pub(crate) fn write_github(out: &mut impl Write, c: &Checked) -> std::io::Result<()> {
+    for f in &c.analysis.findings {
+        let start = c
+            .doc
+            .byte_to_position(f.range.start, PositionEncoding::Utf32);
+        let end = c.doc.byte_to_position(f.range.end, PositionEncoding::Utf32);
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information | Severity::Hint => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            github_property(&c.input.display()),
+            start.line + 1,
+            start.character + 1,
+            end.line + 1,
+            end.character + 1,
+            github_property(&format!("reframe {}", f.code)),
+            github_data(&f.message)
+        )?;
     }
     Ok(())
 }

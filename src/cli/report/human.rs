@@ -32,21 +32,18 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-pub(crate) fn write_human(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()> {
+/// Writes the findings of one file. The report is every file's findings in input order,
+/// then every file's [`summary_line`].
+pub(crate) fn write_findings(out: &mut impl Write, c: &Checked) -> std::io::Result<()> {
     let renderer = Renderer::styled();
-    for c in checked {
-        for f in &c.analysis.findings {
-            write_finding(out, &renderer, c, f)?;
-        }
-    }
-    for c in checked {
-        writeln!(out, "{}", summary_line(c))?;
+    for f in &c.analysis.findings {
+        write_finding(out, &renderer, c, f)?;
     }
     Ok(())
 }
 
 /// `path: 2 warnings, 5 information — 7/9 sections, 3 placeholders left`.
-fn summary_line(c: &Checked) -> String {
+pub(crate) fn summary_line(c: &Checked) -> String {
     let path = paint(BOLD, &c.input.display());
     let fixed = match c.fixed {
         0 => String::new(),

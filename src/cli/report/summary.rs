@@ -16,22 +16,23 @@ pub struct SummaryRow {
     readiness: Option<Readiness>,
 }
 
-/// The rows of `check --summary`, most ready first (ties by path), documents that are not
-/// write-ups last.
-pub fn summary_rows<'a>(
-    checked: impl Iterator<Item = (String, &'a Document, &'a Analysis, &'a Template)>,
-) -> Vec<SummaryRow> {
-    let mut rows: Vec<SummaryRow> = checked
-        .map(|(path, doc, analysis, template)| SummaryRow {
+impl SummaryRow {
+    /// The row of one checked document.
+    pub fn new(path: String, doc: &Document, analysis: &Analysis, template: &Template) -> Self {
+        SummaryRow {
             path,
             readiness: readiness(&doc.text(), analysis, template),
-        })
-        .collect();
+        }
+    }
+}
+
+/// Sorts the rows of `check --summary`: most ready first (ties by path), documents that
+/// are not write-ups last.
+pub fn sort_rows(rows: &mut [SummaryRow]) {
     rows.sort_by(|a, b| {
         let score = |r: &SummaryRow| r.readiness.as_ref().map(|r| r.score);
         score(b).cmp(&score(a)).then_with(|| a.path.cmp(&b.path))
     });
-    rows
 }
 
 /// The summary as an aligned table.

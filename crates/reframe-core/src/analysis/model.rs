@@ -13,7 +13,9 @@ use regex::Regex;
 use tree_sitter::{Node, Tree, TreeCursor};
 
 use super::directives::{self, Directive};
-use crate::document::{ChunkSyntax, Document, may_hold_inline_syntax};
+use crate::document::{
+    ChunkSyntax, Document, bold_label_delimiters, is_inline_kind, may_hold_inline_syntax,
+};
 
 /// Front matter (`---` … `---`) and its top-level keys.
 #[derive(Clone, Debug, Default)]
@@ -265,6 +267,14 @@ fn read_inline_node(syntax: &ChunkSyntax, node: &Node<'_>) -> InlineParse {
     let text = syntax.source();
     let base = node.start_byte();
     let mut parse = InlineParse::default();
+    // A field's bold label and plain text: what its parse would show, without a parse.
+    if node.named_child_count() == 0
+        && is_inline_kind(node.kind())
+        && let Some(delimiters) = text.get(node.byte_range()).and_then(bold_label_delimiters)
+    {
+        parse.blanks = delimiters.iter().map(|&d| d..d + 1).collect();
+        return parse;
+    }
     let Some(tree) = syntax.inline_tree(node) else {
         return parse;
     };

@@ -85,7 +85,7 @@ use ropey::Rope;
 
 pub use chunks::MIN_CHUNK;
 pub use position::{EditIssue, Position, PositionEncoding, Span, UnknownEncoding};
-pub use syntax::{ChunkSyntax, is_inline_kind, may_hold_inline_syntax};
+pub use syntax::{ChunkSyntax, bold_label_delimiters, is_inline_kind, may_hold_inline_syntax};
 
 use chunks::ChunkState;
 

@@ -782,3 +782,115 @@ fn a_chunk_may_start_with_a_setext_heading_or_a_table() {
     assert!(doc.apply_change(span((0, 0), (0, 3)), "", Utf16).is_empty());
     assert_fresh(&doc);
 }
+
+/// The named nodes of an inline tree below its root: kind and range.
+fn inline_nodes(tree: &Tree) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let moved = cursor.goto_first_child()
+            || cursor.goto_next_sibling()
+            || loop {
+                if !cursor.goto_parent() {
+                    break false;
+                }
+                if cursor.goto_next_sibling() {
+                    break true;
+                }
+            };
+        if !moved {
+            return out;
+        }
+        let node = cursor.node();
+        if node.is_named() {
+            out.push((node.kind().to_string(), node.byte_range()));
+        }
+    }
+}
+
+/// Checks [`bold_label_delimiters`] against tree-sitter's inline parse of every inline
+/// node of `text` that it accepts; gives how many it accepted.
+fn check_bold_labels(text: &str) -> usize {
+    let doc = Document::new(text);
+    let mut accepted = 0;
+    doc.visit_chunks(|chunk| {
+        let syntax = chunk.syntax();
+        let tree = syntax.block_tree().clone();
+        let mut nodes = vec![tree.root_node()];
+        while let Some(node) = nodes.pop() {
+            let mut cursor = node.walk();
+            nodes.extend(node.children(&mut cursor));
+            if !is_inline_kind(node.kind()) || node.named_child_count() > 0 {
+                continue;
+            }
+            let node_text = &syntax.source()[node.byte_range()];
+            let Some(delimiters) = bold_label_delimiters(node_text) else {
+                continue;
+            };
+            accepted += 1;
+            let inline = syntax.inline_tree(&node).expect("an inline tree");
+            let base = node.start_byte();
+            let mut found: Vec<usize> = Vec::new();
+            for (kind, range) in inline_nodes(&inline) {
+                match kind.as_str() {
+                    "emphasis_delimiter" => {
+                        assert_eq!(range.len(), 1, "{text:?}");
+                        found.push(range.start - base);
+                    }
+                    "strong_emphasis" => assert_eq!(range.start, base, "{text:?}"),
+                    // Read by nothing in the analysis, so allowed.
+                    "hard_line_break" => {}
+                    other => panic!("{text:?}: an inline {other} node at {range:?}"),
+                }
+            }
+            assert_eq!(found, delimiters, "{text:?}");
+        }
+    });
+    accepted
+}
+
+#[test]
+fn bold_labels_are_read_as_the_inline_parse_reads_them() {
+    for text in [
+        "- **What You Did**: I helped with it, no more.\n",
+        "**A**\n",
+        "- **Your Role**: (lead) x\n",
+        "# **Title** here\n",
+        "**B b**: line one  \nline two\n",
+    ] {
+        assert_eq!(check_bold_labels(text), 1, "{text:?}");
+    }
+    for text in [
+        "**a**_b_\n",
+        "** a**: x\n",
+        "**a **: x\n",
+        "**a**: `code`\n",
+        "**a*: x\n",
+        "**a**: [placeholder]\n",
+        "***a***\n",
+        "**(a)**: x\n",
+        "- **Your Role (lead)**: x\n",
+    ] {
+        assert_eq!(check_bold_labels(text), 0, "{text:?}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn bold_labels_agree_with_tree_sitter(
+        label in "[A-Za-z0-9]([A-Za-z0-9 ,.:;()'\"!?#|/-]{0,10}[A-Za-z0-9])?",
+        rest in "[A-Za-z0-9 ,.:;()'\"!?#|/=+%^{}-]{0,16}(\n[ A-Za-z0-9:.#>|=+-]{0,10}){0,2}",
+        context in 0..4usize,
+    ) {
+        let line = format!("**{label}**{rest}");
+        let text = match context {
+            0 => format!("{line}\n"),
+            1 => format!("- {line}\n"),
+            2 => format!("## Heading\n\n1. {line}\n"),
+            _ => format!("> {line}\n"),
+        };
+        check_bold_labels(&text);
+    }
+}
