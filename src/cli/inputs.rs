@@ -15,8 +15,7 @@ use std::time::SystemTime;
 
 use reframe_core::analysis::Finding;
 use reframe_core::config::{Problem, Resolved};
-use reframe_core::template_choice;
-use reframe_workspace::{self as workspace, Loaded, Named};
+use reframe_workspace::{self as workspace, Loaded};
 
 use crate::cli::args::WalkArgs;
 
@@ -198,11 +197,8 @@ pub(crate) struct Configs {
     /// the user once, by the first read that needs it).
     cache: HashMap<Option<PathBuf>, Result<Folder, Vec<String>>>,
     reported: HashSet<Option<PathBuf>>,
-    /// Configurations with a front-matter template swapped in, by (file, name).
-    named: HashMap<(Option<PathBuf>, String), Arc<Resolved>>,
-    /// The templates a write-up that names none may fit, per configuration file
-    /// ([`workspace::candidate_templates`]; the configured one first).
-    candidates: HashMap<Option<PathBuf>, Vec<Arc<reframe_core::template::Template>>>,
+    /// The template each document is checked against (the one the server uses too).
+    chooser: workspace::choice::Chooser,
     /// The configuration file of each document folder (links resolved).
     folders: HashMap<PathBuf, Option<PathBuf>>,
 }
@@ -215,8 +211,7 @@ impl Configs {
             fixed: fixed.map(|path| real_path(&path)),
             cache: HashMap::new(),
             reported: HashSet::new(),
-            named: HashMap::new(),
-            candidates: HashMap::new(),
+            chooser: workspace::choice::Chooser::new(),
             folders: HashMap::new(),
         }
     }
@@ -227,68 +222,18 @@ impl Configs {
         let (text, stamp) = read_input(input).map_err(|err| errors.push(err)).ok()?;
         let file = self.config_file(input.path());
         let folder = self.folder(file.clone(), errors)?;
-        let mut resolved = folder.resolved;
-        let mut extra = Vec::new();
-        if let Some((name, range)) = template_choice::front_matter_template(&text) {
-            let key = (file, name.clone());
-            if let Some(found) = self.named.get(&key) {
-                resolved = Arc::clone(found);
-            } else {
-                match workspace::named_template(&resolved, &name) {
-                    Named::Configured => {}
-                    Named::Found(template) => {
-                        let mut swapped = Resolved::clone(&resolved);
-                        swapped.template = template;
-                        resolved = Arc::new(swapped);
-                        self.named.insert(key, Arc::clone(&resolved));
-                    }
-                    Named::Unknown(known) => {
-                        extra.extend(template_choice::unknown_template(&name, range, &known));
-                    }
-                    Named::Broken(message) => {
-                        errors.push(format!("{}: {message}", input.display()));
-                        return None;
-                    }
-                }
-            }
-        } else {
-            resolved = self.fitting(file, resolved, &text);
+        let choice = self.chooser.choose(&folder.resolved, &text);
+        if let Some(message) = choice.broken {
+            errors.push(format!("{}: {message}", input.display()));
+            return None;
         }
+        let (resolved, extra) = (choice.resolved, choice.extra);
         Some(Read {
             text,
             resolved,
             extra,
             stamp,
         })
-    }
-
-    /// `resolved` with the template swapped for the one `text`'s headings fit best, when
-    /// that is not the configured one ([`template_choice::choose_by_headings`]).
-    fn fitting(
-        &mut self,
-        file: Option<PathBuf>,
-        resolved: Arc<Resolved>,
-        text: &str,
-    ) -> Arc<Resolved> {
-        let candidates = self
-            .candidates
-            .entry(file.clone())
-            .or_insert_with(|| workspace::candidate_templates(&resolved));
-        let list: Vec<&reframe_core::template::Template> =
-            candidates.iter().map(|t| t.as_ref()).collect();
-        let (index, _) = template_choice::choose_by_headings(text, &list, 0);
-        let Some(template) = candidates.get(index).filter(|_| index > 0).cloned() else {
-            return resolved;
-        };
-        let key = (file, template.name.clone());
-        if let Some(found) = self.named.get(&key) {
-            return Arc::clone(found);
-        }
-        let mut swapped = Resolved::clone(&resolved);
-        swapped.template = template;
-        let swapped = Arc::new(swapped);
-        self.named.insert(key, Arc::clone(&swapped));
-        swapped
     }
 
     /// The configuration for `path` (stdin without a name: the current folder's).

@@ -211,9 +211,102 @@ pub fn unknown_template(name: &str, range: Range<usize>, known: &[String]) -> Op
     })
 }
 
+/// The template's markdown with its front matter naming the template and dated `date`
+/// (keys added when the template has none).
+pub fn scaffold(name: &str, source: &str, date: &str) -> String {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let newline = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let lines: Vec<&str> = source.split_inclusive('\n').collect();
+    let close = (lines.first().map(|l| l.trim_end()) == Some("---"))
+        .then(|| {
+            lines
+                .iter()
+                .skip(1)
+                .position(|l| matches!(l.trim_end(), "---" | "..."))
+                .map(|i| i + 1)
+        })
+        .flatten();
+    let Some(close) = close else {
+        return format!(
+            "---{newline}template: {name}{newline}date: {date}{newline}---{newline}{source}"
+        );
+    };
+    let mut out = String::with_capacity(source.len() + 64);
+    out.push_str(lines[0]);
+    let mut has_template = false;
+    let mut has_date = false;
+    for line in &lines[1..close] {
+        let key = line.split(':').next().unwrap_or("").trim();
+        if !line.starts_with([' ', '\t', '-']) && key.eq_ignore_ascii_case("template") {
+            has_template = true;
+            out.push_str(&format!("template: {name}{newline}"));
+        } else if !line.starts_with([' ', '\t', '-']) && key.eq_ignore_ascii_case("date") {
+            has_date = true;
+            out.push_str(&format!("date: {date}{newline}"));
+        } else {
+            out.push_str(line);
+        }
+    }
+    if !has_date {
+        out.push_str(&format!("date: {date}{newline}"));
+    }
+    if !has_template {
+        out.push_str(&format!("template: {name}{newline}"));
+    }
+    for line in &lines[close..] {
+        out.push_str(line);
+    }
+    out
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+pub fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(19_723), "2024-01-01");
+        assert_eq!(civil_date(19_782), "2024-02-29");
+        assert_eq!(civil_date(20_768), "2026-11-11");
+    }
+
+    #[test]
+    fn scaffold_sets_template_and_date() {
+        let out = scaffold(
+            "ops-writeup",
+            "---\ntitle:\ndate: 2025-11-09\n---\n## A\n",
+            "2026-01-02",
+        );
+        assert_eq!(
+            out,
+            "---\ntitle:\ndate: 2026-01-02\ntemplate: ops-writeup\n---\n## A\n"
+        );
+        let bare = scaffold("pm", "## A\n\n## B\n", "2026-01-02");
+        assert_eq!(
+            bare,
+            "---\ntemplate: pm\ndate: 2026-01-02\n---\n## A\n\n## B\n"
+        );
+    }
 
     #[test]
     fn finds_the_template_key_and_its_range() {

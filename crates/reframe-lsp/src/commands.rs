@@ -8,9 +8,10 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    ExecuteCommandParams, LSPAny, MessageType, NumberOrString, ProgressToken, Uri,
-    WorkspaceDiagnosticParams, WorkspaceDiagnosticReport, WorkspaceDiagnosticReportResult,
-    WorkspaceEdit,
+    CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, ExecuteCommandParams,
+    LSPAny, MessageType, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    ProgressToken, Range, ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceDiagnosticParams,
+    WorkspaceDiagnosticReport, WorkspaceDiagnosticReportResult, WorkspaceEdit,
 };
 
 use crate::pull::{self, Scanned};
@@ -243,6 +244,161 @@ impl Backend {
             tokio::spawn(async move {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
+        }
+    }
+}
+
+/// `reframe.newWriteup NAME URI`: a new write-up from the template called `NAME`.
+pub(crate) const NEW_WRITEUP: &str = "reframe.newWriteup";
+/// `reframe.templates [URI]`: the templates a new write-up may start from.
+pub(crate) const LIST_TEMPLATES: &str = "reframe.templates";
+
+/// Where a new write-up goes.
+enum Target {
+    /// An open document with nothing but white space in it: replaced from `0:0` to `end`.
+    Empty(tower_lsp_server::ls_types::Position),
+    /// A file that does not exist yet (and is not open).
+    NewFile,
+}
+
+impl Backend {
+    /// `reframe.templates [URI]`: `[{name, summary}]`, the templates known for the
+    /// document's folder (the built-in ones, then those of the configured folders), for
+    /// an editor's pick list.
+    pub(crate) async fn list_templates(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<LSPAny>> {
+        let uri = params
+            .arguments
+            .first()
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse::<Uri>().ok());
+        let resolved = {
+            let mut state = lock(&self.state);
+            let mut notices = Vec::new();
+            match &uri {
+                Some(uri) => state.settings.profile_for(uri, &mut notices).resolved,
+                None => std::sync::Arc::new(reframe_core::config::Resolved::defaults()),
+            }
+        };
+        let list: Vec<Value> = reframe_workspace::known_templates(&resolved)
+            .into_iter()
+            .map(|(name, file)| {
+                let summary = match &file {
+                    Some(file) => format!("from {}", file.display()),
+                    None => reframe_core::template_choice::builtin_summary(&name)
+                        .unwrap_or_default()
+                        .to_string(),
+                };
+                json!({ "name": name, "summary": summary })
+            })
+            .collect();
+        Ok(Some(Value::Array(list)))
+    }
+
+    /// `reframe.newWriteup NAME URI`: the scaffold of template `NAME` (front matter naming
+    /// it, dated today: what `reframe new --template NAME` writes) sent as
+    /// `workspace/applyEdit`: into the open document at `URI` when it is empty, else
+    /// creating the file `URI` when the client can create files and it does not exist.
+    /// Answers `{uri, template}`, or the text itself when the client cannot apply edits.
+    pub(crate) async fn new_writeup(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let usage = || {
+            Error::invalid_params(format!(
+                "{NEW_WRITEUP} takes a template name and a document URI"
+            ))
+        };
+        let name = params
+            .arguments
+            .first()
+            .and_then(Value::as_str)
+            .ok_or_else(usage)?
+            .to_string();
+        let uri: Uri = params
+            .arguments
+            .get(1)
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse().ok())
+            .ok_or_else(usage)?;
+        let (resolved, target, client) = {
+            let mut state = lock(&self.state);
+            let mut notices = Vec::new();
+            let resolved = state.settings.profile_for(&uri, &mut notices).resolved;
+            let encoding = state.encoding;
+            let target = match state.documents.get(&uri) {
+                Some(open) if open.doc.text().trim().is_empty() => {
+                    Ok(Target::Empty(crate::to_proto::position(
+                        open.doc.byte_to_position(open.doc.len_bytes(), encoding),
+                    )))
+                }
+                Some(_) => Err(format!(
+                    "{} is not empty: a new write-up goes into an empty document or a new file",
+                    uri.as_str()
+                )),
+                None => match crate::settings::uri_path(&uri) {
+                    Some(path) if path.exists() => Err(format!(
+                        "{} already exists: not overwritten",
+                        path.display()
+                    )),
+                    Some(_) => Ok(Target::NewFile),
+                    None => Err(format!("{} is not a file", uri.as_str())),
+                },
+            };
+            (resolved, target, state.client)
+        };
+        let target = target.map_err(Error::invalid_params)?;
+        let text =
+            reframe_workspace::new_writeup_text(&resolved, &name).map_err(Error::invalid_params)?;
+        if !client.apply_edit {
+            return Ok(Some(Value::String(text)));
+        }
+        let start = tower_lsp_server::ls_types::Position::new(0, 0);
+        let edit = match target {
+            Target::Empty(end) => WorkspaceEdit {
+                changes: Some(HashMap::from([(
+                    uri.clone(),
+                    vec![TextEdit::new(Range::new(start, end), text)],
+                )])),
+                ..Default::default()
+            },
+            Target::NewFile => {
+                if !(client.document_changes && client.create_files) {
+                    return Err(Error::invalid_params(
+                        "the client cannot create files: open an empty document and run the \
+                         command there",
+                    ));
+                }
+                WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Operations(vec![
+                        DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                            uri: uri.clone(),
+                            options: Some(CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(false),
+                            }),
+                            annotation_id: None,
+                        })),
+                        DocumentChangeOperation::Edit(TextDocumentEdit {
+                            text_document: OptionalVersionedTextDocumentIdentifier {
+                                uri: uri.clone(),
+                                version: None,
+                            },
+                            edits: vec![OneOf::Left(TextEdit::new(Range::new(start, start), text))],
+                        }),
+                    ])),
+                    ..Default::default()
+                }
+            }
+        };
+        match self.client.apply_edit(edit).await {
+            Ok(response) if response.applied => {
+                Ok(Some(json!({ "uri": uri.as_str(), "template": name })))
+            }
+            Ok(response) => Err(Error::invalid_params(format!(
+                "the client did not create the write-up: {}",
+                response.failure_reason.unwrap_or_default()
+            ))),
+            Err(err) => Err(err),
         }
     }
 }

@@ -45,8 +45,8 @@ use tower_lsp_server::ls_types::{
     DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FoldingRange,
     FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
     HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
-    InlayHintParams, LSPAny, MessageType, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    InlayHintParams, LSPAny, MessageType, OneOf, ResourceOperationKind, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri, WorkspaceDiagnosticParams, WorkspaceDiagnosticReportResult,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -96,6 +96,8 @@ pub(crate) struct ClientSupport {
     diagnostic_refresh: bool,
     /// `workspace/applyEdit` is understood (code lens commands edit through it).
     apply_edit: bool,
+    /// A `WorkspaceEdit` may create files (`resourceOperations` has `create`).
+    create_files: bool,
     /// `window/workDoneProgress` is understood (server-initiated progress).
     work_done_progress: bool,
     /// The client opens the questions list itself (`initializationOptions.showsQuestionList`,
@@ -334,6 +336,7 @@ async fn configuration_timer(
                 let profile = state.settings.profile_for(&uri, &mut notices);
                 if let Some(open) = state.documents.get_mut(&uri) {
                     open.config_checked = Instant::now();
+                    let profile = profile.chosen_for(&open.doc.text(), &mut notices);
                     if settings::update_profile(&mut open.profile, profile) {
                         changed.push(uri);
                     }
@@ -409,6 +412,12 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .and_then(|w| w.apply_edit)
                 .unwrap_or(false),
+            create_files: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|w| w.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
             work_done_progress: caps
                 .window
                 .as_ref()
@@ -478,6 +487,8 @@ impl LanguageServer for Backend {
                         actions::ALLOW_PHRASE.to_string(),
                         features::ADD_QUESTION_NOTE.to_string(),
                         features::SHOW_QUESTIONS.to_string(),
+                        commands::NEW_WRITEUP.to_string(),
+                        commands::LIST_TEMPLATES.to_string(),
                     ],
                     work_done_progress_options: Default::default(),
                 }),
@@ -564,6 +575,8 @@ impl LanguageServer for Backend {
             actions::ALLOW_PHRASE => self.allow_phrase(params).await,
             features::ADD_QUESTION_NOTE => self.add_question_note(params).await,
             features::SHOW_QUESTIONS => self.show_questions(params).await,
+            commands::NEW_WRITEUP => self.new_writeup(params).await,
+            commands::LIST_TEMPLATES => self.list_templates(params).await,
             _ => {
                 let mut error =
                     Error::invalid_params(format!("unknown command {}", params.command));
@@ -679,7 +692,10 @@ impl LanguageServer for Backend {
         {
             let mut state = lock(&self.state);
             // Opening (or focusing, for clients that reopen) checks the configuration.
-            let profile = state.settings.profile_for(&item.uri, &mut notices);
+            let profile = state
+                .settings
+                .profile_for(&item.uri, &mut notices)
+                .chosen_for(&item.text, &mut notices);
             state.documents.insert(
                 item.uri.clone(),
                 OpenDocument {
@@ -716,9 +732,13 @@ impl LanguageServer for Backend {
                         backwards = Some(open.version);
                     }
                     let doc = Arc::make_mut(&mut open.doc);
+                    let mut structure = false;
                     for change in &params.content_changes {
                         let range = change.range.map(from_proto::range);
+                        structure = structure
+                            || settings::may_change_template(doc, range, &change.text, encoding);
                         problems.extend(doc.apply_change(range, &change.text, encoding));
+                        structure = structure || settings::touched_heading(doc);
                     }
                     open.version = version;
                     let limited = doc.len_bytes() > FULL_ANALYSIS_LIMIT;
@@ -731,8 +751,14 @@ impl LanguageServer for Backend {
                     if open.config_checked.elapsed() >= CONFIG_RECHECK {
                         open.config_checked = Instant::now();
                         let profile = state.settings.profile_for(&uri, &mut notices);
+                        let profile = profile.chosen_for(&open.doc.text(), &mut notices);
                         settings::update_profile(&mut open.profile, profile);
                     } else {
+                        if structure {
+                            // A heading or the front matter changed: the template may.
+                            let profile = open.profile.chosen_for(&open.doc.text(), &mut notices);
+                            settings::update_profile(&mut open.profile, profile);
+                        }
                         wake_timer = state.config_unchecked.insert(uri.clone());
                     }
                     true

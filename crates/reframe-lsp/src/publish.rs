@@ -252,8 +252,21 @@ impl Snapshot {
         }
         let groups = state.cache.groups();
         let count = state.cache.finding_count();
-        let mut parts = Vec::with_capacity(groups.len());
+        let mut parts = Vec::with_capacity(groups.len() + 1);
         let mut shown = 0;
+        // Findings of the template choice (front matter: the top of the document).
+        if !self.profile.extra.is_empty() {
+            let group = FindingGroup {
+                start: 0,
+                first_line: 0,
+                key: 0,
+                findings: Arc::clone(&self.profile.extra),
+            };
+            let json = serialize_group(&self.doc, &group, encoding);
+            shown += json.len();
+            parts.push((0, json));
+        }
+        let count = count + shown;
         for group in groups {
             if shown >= MAX_DIAGNOSTICS {
                 break;

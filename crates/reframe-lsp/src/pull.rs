@@ -161,10 +161,13 @@ fn file_items(
     }
     let text = reframe_workspace::read_regular_file(path, MAX_FILE).ok()?;
     let doc = Document::new(&text);
-    let analysis = reframe_core::analysis::analyze(&doc, &profile.context(false));
-    let mut items: Vec<Diagnostic> = analysis
-        .findings
+    // The template this file's text asks for, as for an open document.
+    let chosen = profile.chosen_for(&text, &mut Vec::new());
+    let analysis = reframe_core::analysis::analyze(&doc, &chosen.context(false));
+    let mut items: Vec<Diagnostic> = chosen
+        .extra
         .iter()
+        .chain(&analysis.findings)
         .take(MAX_DIAGNOSTICS)
         .map(|f| to_proto::diagnostic(&doc, f, encoding))
         .collect();

@@ -30,34 +30,70 @@ use tower_lsp_server::ls_types::{
 
 use crate::State;
 
-use reframe_core::analysis::Context;
+use reframe_core::analysis::{Context, Finding};
 use reframe_core::config::{self, Config, Resolved};
+use reframe_core::document::{Document, PositionEncoding, Span};
 use reframe_core::template::Template;
+use reframe_workspace::choice::Chooser;
 use reframe_workspace::{self as workspace, Stamp};
 
 /// The configuration one open document uses.
 #[derive(Clone, Debug)]
 pub struct Profile {
-    /// What the analysis runs with.
+    /// What the analysis runs with: the configuration with the template chosen for this
+    /// document's text ([`Profile::chosen_for`]).
     pub resolved: Arc<Resolved>,
+    /// The configuration as loaded for the document's folder, before the choice.
+    base: Arc<Resolved>,
+    /// Findings from the choice itself (a front-matter template nobody knows).
+    pub extra: Arc<[Finding]>,
     /// The document's file path (none for unsaved buffers), for the write-up globs.
     pub path: Option<PathBuf>,
     /// The document's configuration with the wording rules off, for documents larger
     /// than [`crate::FULL_ANALYSIS_LIMIT`].
     structural: Arc<Config>,
+    /// Shared by every profile of the server.
+    chooser: Arc<Chooser>,
 }
 
 impl Profile {
-    pub fn new(resolved: Arc<Resolved>, path: Option<PathBuf>) -> Profile {
+    fn new(resolved: Arc<Resolved>, path: Option<PathBuf>, chooser: Arc<Chooser>) -> Profile {
         let structural = Arc::new(Config {
             structural_only: true,
             ..(**resolved.config_for(path.as_deref())).clone()
         });
         Profile {
+            base: Arc::clone(&resolved),
             resolved,
+            extra: Arc::from(Vec::new()),
             path,
             structural,
+            chooser,
         }
+    }
+
+    /// This profile with the template chosen for `text`: the one its front matter names,
+    /// else the one its headings fit best (the command line's choice:
+    /// [`reframe_workspace::choice`]). The same choice gives the very same configuration,
+    /// so the analysis cache is kept. A named template file that cannot be used is a
+    /// message in `notices`, once per message.
+    pub fn chosen_for(&self, text: &str, notices: &mut Vec<Notice>) -> Profile {
+        let choice = self.chooser.choose(&self.base, text);
+        if let Some(message) = choice.broken
+            && self.chooser.first_time(&message)
+        {
+            notices.push(Notice {
+                show: true,
+                kind: MessageType::WARNING,
+                text: format!("reframe: {message}; using the configured template"),
+            });
+        }
+        let mut chosen = self.clone();
+        chosen.resolved = choice.resolved;
+        if *chosen.extra != *choice.extra {
+            chosen.extra = Arc::from(choice.extra);
+        }
+        chosen
     }
 
     /// The analysis context for this document; `limited`: the structural rules only.
@@ -73,9 +109,12 @@ impl Profile {
         }
     }
 
-    /// Whether `other` is the same configuration for the same path.
+    /// Whether `other` is the same configuration and template for the same path.
     fn same_as(&self, other: &Profile) -> bool {
-        Arc::ptr_eq(&self.resolved, &other.resolved) && self.path == other.path
+        Arc::ptr_eq(&self.resolved, &other.resolved)
+            && Arc::ptr_eq(&self.base, &other.base)
+            && self.path == other.path
+            && *self.extra == *other.extra
     }
 
     /// The template this document is checked against.
@@ -117,6 +156,8 @@ pub struct Settings {
     cache: HashMap<Option<PathBuf>, Entry>,
     /// Defaults, built once.
     defaults: Option<Arc<Resolved>>,
+    /// The template choice per document, shared with the profiles.
+    chooser: Arc<Chooser>,
 }
 
 /// The `reframe` object of initialization options or configuration settings. A value
@@ -245,7 +286,7 @@ impl Settings {
             .or_else(|| self.root.clone());
         let config_file = folder.as_deref().and_then(workspace::find_config);
         let resolved = self.resolved(config_file.as_deref(), notices);
-        Profile::new(resolved, path)
+        Profile::new(resolved, path, Arc::clone(&self.chooser))
     }
 
     fn defaults(&mut self) -> Arc<Resolved> {
@@ -412,6 +453,7 @@ pub(super) fn refresh_open_documents(state: &mut State) -> (Vec<Uri>, Vec<Notice
     for uri in &uris {
         let profile = state.settings.profile_for(uri, &mut notices);
         if let Some(open) = state.documents.get_mut(uri) {
+            let profile = profile.chosen_for(&open.doc.text(), &mut notices);
             update_profile(&mut open.profile, profile);
             open.config_checked = now;
         }
@@ -429,7 +471,10 @@ pub(super) fn recheck_open_documents(state: &mut State) -> (Vec<Uri>, Vec<Notice
     for uri in uris {
         let profile = state.settings.profile_for(&uri, &mut notices);
         if let Some(open) = state.documents.get_mut(&uri)
-            && update_profile(&mut open.profile, profile)
+            && update_profile(
+                &mut open.profile,
+                profile.chosen_for(&open.doc.text(), &mut notices),
+            )
         {
             changed.push(uri);
         }
@@ -445,4 +490,62 @@ pub(super) async fn send(client: &Client, notices: Vec<Notice>) {
         }
         client.log_message(notice.kind, &notice.text).await;
     }
+}
+
+/// How far into a document front matter is looked for (lines).
+const FRONT_MATTER_LINES: usize = 200;
+
+/// The number of lines at the start of `doc` that are front matter (its fences
+/// included), or 0.
+fn front_matter_lines(doc: &Document) -> usize {
+    if doc.line_text(0).trim_start_matches('\u{feff}').trim_end() != "---" {
+        return 0;
+    }
+    let last = doc.line_count().min(FRONT_MATTER_LINES);
+    (1..last)
+        .find(|&line| matches!(doc.line_text(line).trim_end(), "---" | "..."))
+        .map_or(last, |line| line + 1)
+}
+
+fn heading_line(doc: &Document, line: usize) -> bool {
+    doc.line_text(line).trim_start().starts_with('#')
+}
+
+/// Whether a change about to be applied to `doc` may change the template the document is
+/// checked against: a full replacement, or a change that touches the front matter, a
+/// heading line, or text with `#` or a code fence in it. Called before the change.
+pub fn may_change_template(
+    doc: &Document,
+    range: Option<Span>,
+    new_text: &str,
+    enc: PositionEncoding,
+) -> bool {
+    const MARKS: [char; 3] = ['#', '`', '~'];
+    let Some(span) = range else {
+        return true;
+    };
+    if new_text.contains(MARKS) {
+        return true;
+    }
+    let (first, last) = if span.start.line <= span.end.line {
+        (span.start.line as usize, span.end.line as usize)
+    } else {
+        (span.end.line as usize, span.start.line as usize)
+    };
+    if first < front_matter_lines(doc) || heading_line(doc, first) || heading_line(doc, last) {
+        return true;
+    }
+    let (a, _) = doc.position_to_byte_clamped(span.start, enc);
+    let (b, _) = doc.position_to_byte_clamped(span.end, enc);
+    doc.slice(a.min(b)..a.max(b)).contains(MARKS)
+}
+
+/// Whether the change just applied to `doc` left a heading or front matter where it
+/// starts. Called after the change.
+pub fn touched_heading(doc: &Document) -> bool {
+    let Some(changed) = doc.last_changed_bytes() else {
+        return false;
+    };
+    let line = doc.line_of_byte(changed.start);
+    line < front_matter_lines(doc) || heading_line(doc, line)
 }

@@ -9,6 +9,7 @@
 //! configuration file's folder tree or a configured template folder.
 
 pub mod allow;
+pub mod choice;
 pub mod schema;
 pub mod walk;
 
@@ -280,6 +281,65 @@ pub fn known_templates(resolved: &Resolved) -> Vec<(String, Option<PathBuf>)> {
         }
     }
     known
+}
+
+/// Where a template known by name comes from ([`template_by_name`]).
+pub enum TemplateSource {
+    /// Built into reframe: its markdown.
+    Builtin(&'static str),
+    /// A file of a configured template folder.
+    File(PathBuf),
+}
+
+/// The template called `name` among those `resolved` knows ([`known_templates`]).
+pub fn template_by_name(resolved: &Resolved, name: &str) -> Option<TemplateSource> {
+    match known_templates(resolved)
+        .into_iter()
+        .find(|(n, _)| n == name)?
+    {
+        (_, Some(file)) => Some(TemplateSource::File(file)),
+        (_, None) => template_choice::BUILTIN_TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, source)| TemplateSource::Builtin(source)),
+    }
+}
+
+/// A new write-up's text from the template called `name`: its name and the scaffold
+/// ([`template_choice::scaffold`]) dated today. An error is a sentence for a message.
+pub fn new_writeup_text(resolved: &Resolved, name: &str) -> Result<String, String> {
+    let source = match template_by_name(resolved, name) {
+        Some(TemplateSource::Builtin(source)) => source.to_string(),
+        Some(TemplateSource::File(file)) => read_regular_file(&file, TEMPLATE_LIMIT)
+            .map_err(|err| format!("cannot read the template {}: {err}", file.display()))?,
+        None => {
+            let names: Vec<String> = known_templates(resolved)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            return Err(format!(
+                "no template called “{name}” (known templates: {})",
+                names.join(", ")
+            ));
+        }
+    };
+    let problems = Template::parse(name, &source).problems();
+    if !problems.is_empty() {
+        return Err(format!(
+            "the template {name} cannot be used: {}",
+            problems.join("; ")
+        ));
+    }
+    Ok(template_choice::scaffold(name, &source, &today()))
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    template_choice::civil_date(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 
 /// Looks up the template a write-up names in its front matter: the configuration's own
