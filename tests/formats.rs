@@ -279,3 +279,74 @@ fn every_repeat_is_a_section_of_the_outline_with_its_own_progress() {
         ]
     );
 }
+
+#[test]
+fn each_accomplishment_of_a_period_wants_its_outcome() {
+    use reframe_core::analysis::actions::{actions, apply_edits};
+    let brag = builtin_template("brag-doc").unwrap();
+    let text = "---\ntemplate: brag-doc\n---\n# Brag\n\n## Goals\n\n- **Goals for this period**: ship search.\n\n## 2026-01\n\n- Shipped search to everyone.\n- Cut search p95 from 900 ms to 300 ms.\n- **Accomplishment**: moved the indexer.\n- Improved search.\n\n## Q2 2026\n\n- Wrote the shard sizing guide.\n  - Before: every team guessed. After: one page everyone links.\n";
+    let found: Vec<(RuleCode, String)> = findings(text, brag)
+        .into_iter()
+        .filter(|(code, _)| *code == RuleCode::ImpactEvidence)
+        .collect();
+    // The bare accomplishment is asked for its outcome; the one with a figure, the field
+    // (its Outcome field is where the outcome goes), and the one whose sub-bullet holds a
+    // before/after are not; a claim with no evidence keeps its own message.
+    assert_eq!(
+        found,
+        [
+            (
+                RuleCode::ImpactEvidence,
+                "Shipped search to everyone.".to_string()
+            ),
+            (RuleCode::ImpactEvidence, "Improved".to_string()),
+        ],
+        "{found:?}"
+    );
+    // Its fix appends the before/after prompt, and the finding goes.
+    let config = Config::default();
+    let phrases = PhraseRules::builtin();
+    let cx = Context {
+        template: brag,
+        config: &config,
+        phrases: &phrases,
+    };
+    let doc = Document::new(text);
+    let analysis = analyze(&doc, &cx);
+    let at = text.find("Shipped search").unwrap();
+    let message = analysis
+        .findings
+        .iter()
+        .find(|f| f.range.start == at)
+        .map(|f| f.message.clone())
+        .unwrap();
+    assert!(message.starts_with("2026-01: "), "{message}");
+    let fix = actions(text, &analysis, brag, at..at)
+        .into_iter()
+        .find(|a| a.title.contains("Before"))
+        .expect("skeleton fix");
+    let (fixed, skipped) = apply_edits(text, &fix.edits);
+    assert_eq!(skipped, 0);
+    assert!(
+        fixed.contains(
+            "- Shipped search to everyone. Before: [how it was]. After: [how it is now].\n"
+        ),
+        "{fixed}"
+    );
+    let after = findings(&fixed, brag);
+    assert!(
+        !after
+            .iter()
+            .any(|(code, t)| *code == RuleCode::ImpactEvidence && t.starts_with("Shipped")),
+        "{after:?}"
+    );
+    // A section the template does not repeat asks no outcome of a plain bullet: the ops
+    // write-up's impact section is a menu of outcomes, its bullets claims to evidence.
+    let ops = builtin_template("ops-writeup").unwrap();
+    let ops_text = "## 5. Impact (Ops Style)\n\n- Shipped search to everyone.\n\n## 6. Decisions & Trade-offs\n\nx\n";
+    assert!(
+        !findings(ops_text, ops)
+            .iter()
+            .any(|(code, _)| *code == RuleCode::ImpactEvidence),
+    );
+}

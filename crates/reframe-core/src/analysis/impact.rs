@@ -36,6 +36,10 @@ pub struct ImpactBullet {
     pub field: Option<String>,
     /// The template section's heading.
     pub section: String,
+    /// A plain bullet (no field label) of a repeated impact section (one per period:
+    /// "one bullet per accomplishment, each saying what changed") that states no outcome
+    /// and carries no evidence.
+    pub wants_outcome: bool,
 }
 
 /// Columns of leading whitespace on the line holding `offset` (a tab counts 4).
@@ -75,6 +79,12 @@ pub fn bullets(
                 continue;
             };
             let span = heading.range.end..heading.section_end;
+            // A repeated section is named by its own heading ("January 2026").
+            let name = if section.repeatable {
+                heading.text.as_str()
+            } else {
+                section.name()
+            };
             section_bullets(
                 model,
                 &list_reach,
@@ -82,7 +92,7 @@ pub fn bullets(
                 template,
                 index,
                 span,
-                section.name(),
+                name,
                 &mut out,
             );
         }
@@ -134,6 +144,9 @@ fn section_bullets(
         }
     }
     let template_section = template.sections.get(section_index);
+    // A section the template repeats (its heading a placeholder: a month, a quarter) that
+    // collects outcomes lists accomplishments, each of which wants its outcome.
+    let per_accomplishment = template_section.is_some_and(|s| s.repeatable);
     for (_, members) in groups.into_iter().filter(|(_, m)| !m.is_empty()) {
         let mut evidence = false;
         let mut claim: Option<(Range<usize>, usize)> = None;
@@ -184,7 +197,10 @@ fn section_bullets(
             continue;
         };
         let claim = claim.filter(|_| !evidence);
+        let wants_outcome =
+            per_accomplishment && field_label.is_none() && !evidence && claim.is_none();
         out.push(ImpactBullet {
+            wants_outcome,
             range: first.range.start..last.range.end,
             evidence,
             append_at: claim.as_ref().map_or(last.range.end, |(_, at)| *at),
@@ -204,6 +220,26 @@ pub(crate) fn check(
     out: &mut Findings<'_>,
 ) {
     for bullet in bullets(model, text, template, sections) {
+        if bullet.wants_outcome {
+            // The bullet's first line: what was done, and nothing about what it changed.
+            let start = bullet.range.start;
+            let line = text.get(start..bullet.range.end).unwrap_or("");
+            let first = line.find(['\n', '\r']).unwrap_or(line.len());
+            let end = start + line[..first].trim_end().len();
+            out.push(
+                RuleCode::ImpactEvidence,
+                start..end,
+                format!(
+                    "{}: this accomplishment says what you did but not what changed because of it: add the outcome, with a figure or what it was before and after",
+                    bullet.section
+                ),
+                json!({
+                    "section": bullet.section,
+                    "appendOffset": bullet.append_at.saturating_sub(end),
+                }),
+            );
+            continue;
+        }
         let Some(claim) = bullet.claim else {
             continue;
         };
