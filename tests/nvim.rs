@@ -639,3 +639,32 @@ fn missing_sections_are_one_finding_per_gap_with_an_action_each() {
         });
     }
 }
+
+#[test]
+fn reframe_new_creates_a_write_up_from_a_template_and_opens_it() {
+    let Some(s) = session() else { return };
+    let step = s.step_ok("new_writeup");
+    let completions = lines_of(&step["completions"]);
+    s.check(
+        completions.contains(&"star".to_string())
+            && completions.contains(&"self-review".to_string())
+            && !completions.contains(&"brag-doc".to_string()),
+        || {
+            format!(
+                ":Reframe new s<Tab> should offer the templates starting with s: {completions:?}"
+            )
+        },
+    );
+    s.check(step["opened"] == json!(true), || {
+        format!(":Reframe new star FILE should open the new write-up: {step}")
+    });
+    s.check(step["exists"] == json!(true), || {
+        format!("the new file should exist on disk: {step}")
+    });
+    let lines = lines_of(&step["lines"]);
+    s.check(
+        lines.first().map(String::as_str) == Some("---")
+            && lines.iter().any(|l| l == "template: star"),
+        || format!("the new write-up should be the STAR scaffold: {lines:?}"),
+    );
+}

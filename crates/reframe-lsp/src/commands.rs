@@ -362,7 +362,9 @@ impl Backend {
                 ..Default::default()
             },
             Target::NewFile => {
-                if !(client.document_changes && client.create_files) {
+                // Resource operations exist only inside `documentChanges`: a client that
+                // declares `create` reads them (Neovim declares it, not documentChanges).
+                if !client.create_files {
                     return Err(Error::invalid_params(
                         "the client cannot create files: open an empty document and run the \
                          command there",

@@ -367,6 +367,30 @@ local function workspace_step(client, path)
   step.diagnostics = diagnostics(bufnr)
 end
 
+-- `:Reframe new star FILE` (the config's user command): the server creates FILE through
+-- workspace/applyEdit and the command opens it; records its lines and the completions.
+local function new_writeup_step(buf)
+  local step = {}
+  report.steps.new_writeup = step
+  vim.api.nvim_set_current_buf(buf)
+  local path = vim.fn.fnamemodify(env.REFRAME_FILE, ':h') .. '/new/stories.md'
+  step.completions = vim.fn.getcompletion('Reframe new s', 'cmdline')
+  step.messages = {}
+  local notify = vim.notify
+  vim.notify = function(message)
+    table.insert(step.messages, message)
+  end
+  vim.cmd('Reframe new star ' .. vim.fn.fnameescape(path))
+  step.opened = vim.wait(10000, function()
+    return vim.api.nvim_buf_get_name(0) == path
+      and vim.api.nvim_buf_get_lines(0, 0, -1, true)[2] ~= nil
+      and vim.api.nvim_buf_line_count(0) > 5
+  end, 20)
+  vim.notify = notify
+  step.exists = vim.uv.fs_stat(path) ~= nil
+  step.lines = vim.api.nvim_buf_get_lines(0, 0, -1, true)
+end
+
 local function main()
   vim.cmd.edit(vim.fn.fnameescape(env.REFRAME_FILE))
   local buf = vim.api.nvim_get_current_buf()
@@ -446,6 +470,7 @@ local function main()
   step('code_lens', code_lens_step, example)
   step('section_order_fix', quick_fix, example, example_client, 'section_order_fix', 'section-order')
   step('workspace_diagnostics', workspace_step, example_client, env.REFRAME_CLOSED)
+  step('new_writeup', new_writeup_step, example)
 
   -- Back in the first write-up, completion in insert mode (asynchronous: typed keys are
   -- processed by the main loop).

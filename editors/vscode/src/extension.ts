@@ -14,6 +14,7 @@ import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
   DocumentSymbolRequest,
+  ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -57,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     vscode.commands.registerCommand("reframe.restartServer", restart),
     vscode.commands.registerCommand("reframe.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("reframe.newWriteupFromTemplate", newWriteup),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("reframe.server")) {
         await restart();
@@ -341,4 +343,68 @@ async function stop(): Promise<void> {
 async function restart(): Promise<void> {
   await stop();
   await start();
+}
+
+/** A template the server knows, as `reframe.templates` lists it. */
+interface TemplateItem {
+  name: string;
+  summary: string;
+}
+
+/**
+ * "reframe: New Write-up from Template…": a quick pick of the templates the server knows
+ * (`reframe.templates`), then `reframe.newWriteup NAME URI`, which the server answers with
+ * `workspace/applyEdit`: into the active editor when it is an empty markdown document,
+ * else into a new file chosen in a save dialog (created by the edit, then opened). The
+ * server's own command id is registered by the language client; this one has its own.
+ */
+async function newWriteup(): Promise<void> {
+  if (!client?.isRunning()) {
+    void vscode.window.showWarningMessage("reframe: the language server is not running.");
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const emptyMarkdown =
+    editor && editor.document.languageId === "markdown" && editor.document.getText().trim() === ""
+      ? editor.document
+      : undefined;
+  const folderUri = emptyMarkdown?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  const listed = await client.sendRequest(ExecuteCommandRequest.type, {
+    command: "reframe.templates",
+    arguments: folderUri ? [client.code2ProtocolConverter.asUri(folderUri)] : [],
+  });
+  const templates: TemplateItem[] = Array.isArray(listed) ? listed : [];
+  const picked = await vscode.window.showQuickPick(
+    templates.map((t) => ({ label: t.name, detail: t.summary })),
+    { title: "reframe: new write-up from a template", placeHolder: "Pick a template" },
+  );
+  if (!picked) {
+    return;
+  }
+  let target = emptyMarkdown?.uri;
+  if (!target) {
+    target = await vscode.window.showSaveDialog({
+      title: `New ${picked.label} write-up`,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri.with({
+        path: path.posix.join(vscode.workspace.workspaceFolders[0].uri.path, `${picked.label}.md`),
+      }),
+      filters: { Markdown: ["md"] },
+    });
+    if (!target) {
+      return;
+    }
+  }
+  try {
+    await client.sendRequest(ExecuteCommandRequest.type, {
+      command: "reframe.newWriteup",
+      arguments: [picked.label, client.code2ProtocolConverter.asUri(target)],
+    });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`reframe: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  if (!emptyMarkdown) {
+    const document = await vscode.workspace.openTextDocument(target);
+    await vscode.window.showTextDocument(document);
+  }
 }

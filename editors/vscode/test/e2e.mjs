@@ -331,6 +331,37 @@ try {
   // Back to the write-up for the steps after.
   await page.locator(".tabs-container .tab", { hasText: FILE }).first().click();
 
+  step = "start a write-up from a template";
+  // "reframe: New Write-up from Template…" in the empty new-story.md: a quick pick of the
+  // server's templates; picking star fills the document with the STAR scaffold.
+  const empty = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "new-story.md" });
+  await empty.waitFor({ timeout: 15000 });
+  await empty.dblclick();
+  await page.locator(".tabs-container .tab.active", { hasText: "new-story.md" }).waitFor({ timeout: 15000 });
+  await page.locator(".editor-instance .view-lines").first().click();
+  await page.keyboard.press("F1");
+  await page.keyboard.type("reframe: New Write-up from Template");
+  const commandRow = page.locator(".quick-input-list .monaco-list-row", { hasText: "New Write-up from Template" });
+  await commandRow.first().waitFor({ timeout: 10000 });
+  await page.keyboard.press("Enter");
+  const starRow = page.locator(".quick-input-list .monaco-list-row", { hasText: "interview stories" });
+  await starRow.first().waitFor({ timeout: 10000 });
+  const pickRows = (await page.locator(".quick-input-list .monaco-list-row").allInnerTexts()).map(normalise);
+  check(
+    ["star", "brag-doc", "case-study"].every((name) => pickRows.some((row) => row.startsWith(name))),
+    `the template pick list lacks built-in templates:\n  ${pickRows.join("\n  ")}`,
+  );
+  await page.keyboard.type("star");
+  await page.keyboard.press("Enter");
+  const scaffolded = await poll(editorText, (text) => text.includes("template: star"), 10000);
+  check(
+    scaffolded.startsWith("---") && scaffolded.includes("template: star") && scaffolded.includes("Situation"),
+    `picking star did not fill new-story.md with the STAR scaffold:\n${scaffolded}`,
+  );
+  log("new write-up: new-story.md filled from the star template");
+  await snap("new-writeup");
+  await page.locator(".tabs-container .tab", { hasText: FILE }).first().click();
+
   // Settings are changed through the workspace's .vscode/settings.json, which VS Code
   // watches (code-server does not pick up edits to the user settings file).
   const workspaceSettings = (settings) => {

@@ -55,6 +55,8 @@ cleanup() {
 trap cleanup EXIT
 
 cp "$repo/examples/ci-migration.md" "$scratch/writeups/ci-migration.md"
+# An empty markdown file for "reframe: New Write-up from Template…" to fill.
+: > "$scratch/writeups/new-story.md"
 # What code-server runs with: in bundled mode no reframe setting, and a PATH and HOME
 # where no reframe (and no Rust toolchain) can be found.
 code_server_env=()
