@@ -350,3 +350,160 @@ fn each_accomplishment_of_a_period_wants_its_outcome() {
             .any(|(code, _)| *code == RuleCode::ImpactEvidence),
     );
 }
+
+/// Where `tests/panel/materialise.py` caches the real write-ups (`PANEL_CACHE`, else
+/// `~/.cache/reframe-panel`).
+fn panel_cache() -> std::path::PathBuf {
+    match std::env::var_os("PANEL_CACHE") {
+        Some(dir) => dir.into(),
+        None => {
+            Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cache/reframe-panel")
+        }
+    }
+}
+
+fn sha256(path: &Path) -> Option<String> {
+    let out = Command::new("sha256sum").arg(path).output().ok()?;
+    String::from_utf8(out.stdout)
+        .ok()?
+        .split_whitespace()
+        .next()
+        .map(str::to_string)
+}
+
+/// The section names of a template as messages give them, lower case.
+fn section_names(template: &Template) -> Vec<String> {
+    template
+        .sections
+        .iter()
+        .map(|s| s.name().to_lowercase())
+        .collect()
+}
+
+#[test]
+fn real_examples_of_each_format_get_only_their_format_s_sections() {
+    // tests/formats/sources.tsv: three public write-ups per format, by location and hash
+    // (their licences are unknown); the text comes from the panel cache. Without it the
+    // test says so and passes, unless REFRAME_REQUIRE_FORMATS=1.
+    let sources = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/sources.tsv"),
+    )
+    .unwrap();
+    let rows: Vec<Vec<&str>> = sources
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let cache = panel_cache().join("files");
+    let dir = TempDir::new("real");
+    let mut files: Vec<(String, String, String)> = Vec::new(); // (format, file, text)
+    for row in &rows {
+        let (format, sha, id) = (row[0], row[4], row[5]);
+        let path = cache.join(format!("{id}.md"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert!(
+                std::env::var_os("REFRAME_REQUIRE_FORMATS").is_none(),
+                "{} is missing: run tests/panel/materialise.py",
+                path.display()
+            );
+            eprintln!(
+                "formats: {} missing (tests/panel/materialise.py fetches it): real examples not checked",
+                path.display()
+            );
+            return;
+        };
+        if let Some(found) = sha256(&path) {
+            assert_eq!(found, sha, "{id}: not the text sources.tsv names");
+        }
+        // As published, and with the front matter a writer of that format would add.
+        let plain = format!("plain-{format}-{id}.md");
+        let named = format!("named-{format}-{id}.md");
+        std::fs::write(dir.path().join(&plain), &text).unwrap();
+        let with_front_matter = format!("---\ntemplate: {format}\n---\n{text}");
+        std::fs::write(dir.path().join(&named), &with_front_matter).unwrap();
+        files.push((format.to_string(), plain, text));
+        files.push((format.to_string(), named, with_front_matter));
+    }
+    for format in ["star", "brag-doc", "self-review", "case-study"] {
+        let count = rows.iter().filter(|r| r[0] == format).count();
+        assert!(count >= 3, "{format}: {count} real examples in sources.tsv");
+    }
+    let (_, out, err) = reframe(dir.path(), &["check", "--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let (_, out, _) = reframe(dir.path(), &["check", "--summary", "--format", "json", "."]);
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let chooser = reframe_workspace::choice::Chooser::new();
+    let defaults = std::sync::Arc::new(reframe_core::config::Resolved::defaults());
+    let mut figures: std::collections::BTreeMap<String, (usize, usize, Vec<String>)> =
+        Default::default();
+    for (format, file, text) in &files {
+        let own = section_names(builtin_template(format).unwrap());
+        let foreign: Vec<String> = BUILTIN_TEMPLATES
+            .iter()
+            .filter(|(name, _)| name != format)
+            .flat_map(|(name, _)| section_names(builtin_template(name).unwrap()))
+            .filter(|n| !own.contains(n))
+            .collect();
+        let entry = report
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"].as_str().unwrap_or("").ends_with(file.as_str()));
+        let diagnostics = entry
+            .and_then(|e| e["diagnostics"].as_array().cloned())
+            .unwrap_or_default();
+        // A write-up naming no template is checked against its format or not at all.
+        let chosen = chooser
+            .choose(&defaults, text)
+            .resolved
+            .template
+            .name
+            .clone();
+        assert!(
+            diagnostics.is_empty() || chosen == *format,
+            "{file}: checked against {chosen}: {diagnostics:?}"
+        );
+        for d in &diagnostics {
+            let message = d["message"].as_str().unwrap_or("").to_lowercase();
+            for name in &foreign {
+                assert!(
+                    !message.contains(&format!("“{name}”"))
+                        && !message.starts_with(&format!("{name}:")),
+                    "{file}: a {format} write-up is told about “{name}”: {d}"
+                );
+            }
+            if d["code"] == "missing-section" {
+                for section in d["data"]["sections"].as_array().unwrap() {
+                    let section = section.as_str().unwrap().to_lowercase();
+                    assert!(
+                        own.contains(&section),
+                        "{file}: {format} has no “{section}”: {d}"
+                    );
+                }
+            }
+        }
+        let readiness = summary
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"].as_str().unwrap_or("").ends_with(file.as_str()))
+            .and_then(|e| e["readiness"].as_u64())
+            .map_or("-".to_string(), |r| r.to_string());
+        let kind = if file.starts_with("named") {
+            "named"
+        } else {
+            "plain"
+        };
+        let row = figures.entry(format!("{format} {kind}")).or_default();
+        row.0 += 1;
+        row.1 += diagnostics.len();
+        row.2.push(readiness);
+    }
+    for (format, (count, findings, readiness)) in &figures {
+        eprintln!(
+            "formats: {format}: {count} files, {findings} findings, readiness {}",
+            readiness.join(" ")
+        );
+    }
+}

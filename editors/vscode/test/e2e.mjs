@@ -334,11 +334,15 @@ try {
   step = "start a write-up from a template";
   // "reframe: New Write-up from Template…" in the empty new-story.md: a quick pick of the
   // server's templates; picking star fills the document with the STAR scaffold.
-  const empty = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "new-story.md" });
-  await empty.waitFor({ timeout: 15000 });
-  await empty.dblclick();
-  await page.locator(".tabs-container .tab.active", { hasText: "new-story.md" }).waitFor({ timeout: 15000 });
-  await page.locator(".editor-instance .view-lines").first().click();
+  await page.keyboard.press("Control+P");
+  await page.keyboard.type("new-story.md");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "new-story.md" }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press("Enter");
+  const activeGroup = page.locator(".editor-group-container.active");
+  await activeGroup.locator(".tab.active", { hasText: "new-story.md" }).waitFor({ timeout: 15000 });
+  await activeGroup.locator(".view-lines").first().click();
+  const activeText = async () =>
+    (await activeGroup.locator(".view-lines .view-line").allInnerTexts()).map(normalise).join("\n");
   await page.keyboard.press("F1");
   await page.keyboard.type("reframe: New Write-up from Template");
   const commandRow = page.locator(".quick-input-list .monaco-list-row", { hasText: "New Write-up from Template" });
@@ -353,7 +357,7 @@ try {
   );
   await page.keyboard.type("star");
   await page.keyboard.press("Enter");
-  const scaffolded = await poll(editorText, (text) => text.includes("template: star"), 10000);
+  const scaffolded = await poll(activeText, (text) => text.includes("template: star"), 10000);
   check(
     scaffolded.startsWith("---") && scaffolded.includes("template: star") && scaffolded.includes("Situation"),
     `picking star did not fill new-story.md with the STAR scaffold:\n${scaffolded}`,
