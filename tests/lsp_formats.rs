@@ -123,7 +123,10 @@ fn the_template_follows_the_headings_and_the_front_matter_as_they_change() {
         "{diagnostics:?}"
     );
     let detail = outline_root(&mut server, URI);
-    assert!(detail.contains("star template: 4 of its "), "{detail}");
+    assert!(
+        detail.contains("star template: 4 of its 4 section headings found"),
+        "{detail}"
+    );
 
     // Headings of a case study instead: typed over the first two, the choice follows.
     let case = "# Story\n\n## Context\n\nThe release failed weekly.\n\n## What I did\n\nI rewrote the release job.\n\n## Outcome\n\nNo failed release in ten weeks.\n\n## Lessons\n\nRollback first.\n";
@@ -143,7 +146,10 @@ fn the_template_follows_the_headings_and_the_front_matter_as_they_change() {
     );
     server.diagnostics(URI, 3);
     let detail = outline_root(&mut server, URI);
-    assert!(detail.contains("star template: 3 of its"), "{detail}");
+    assert!(
+        detail.contains("star template: 3 of its 4 section headings found"),
+        "{detail}"
+    );
 
     // Front matter naming a template wins over the headings, typed in one keystroke at a
     // time is not needed: one change adds it.

@@ -297,7 +297,12 @@ fn template_note(analysis: &Analysis, template: &Template) -> String {
         ),
         None if found >= 2 => format!(
             "{found} of its {} section headings found",
-            template.sections.iter().filter(|s| !s.repeatable).count()
+            // The sections a write-up fills: guidance-only ones are never headings there.
+            template
+                .sections
+                .iter()
+                .filter(|s| !s.repeatable && !s.guidance_only)
+                .count()
         ),
         None => "the configured template".to_string(),
     };
