@@ -118,9 +118,6 @@ fn builtin_for(text: &str) -> &'static Template {
 fn each_builtin_format_has_a_fixture() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
     for (name, _) in reframe_core::template_choice::BUILTIN_TEMPLATES {
-        if ["ops-writeup", "promotion-packet"].contains(name) {
-            continue; // fixtures of their own elsewhere (tests/fixtures/, readiness/)
-        }
         let text = std::fs::read_to_string(root.join(format!("{name}.md"))).expect("fixture");
         assert_eq!(builtin_for(&text).name, *name);
     }

@@ -194,7 +194,9 @@ fn the_template_follows_the_headings_and_the_front_matter_as_they_change() {
 
 #[test]
 fn repeated_stories_are_repeats_in_the_server_too() {
-    let mut server = start(json!({}));
+    let mut server = start(json!({
+        "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}}
+    }));
     let story = "### Situation\n\nIt broke.\n\n### Task\n\nFix it.\n\n### Action\n\nI fixed it.\n\n### Result\n\nIt stopped breaking: 0 pages in May.\n\n";
     let text = format!("# Stories\n\n## One\n\n{story}## Two\n\n{story}## Three\n\n{story}");
     server.open(URI, 1, &text);
@@ -202,12 +204,41 @@ fn repeated_stories_are_repeats_in_the_server_too() {
     for code in ["section-order", "missing-section", "section-heading"] {
         assert!(!found.contains(&code.to_string()), "{found:?}");
     }
+    // Checked against STAR, each story a repeat with its own entries in the outline.
+    assert!(outline_root(&mut server, URI).contains("star template: 4 of its 4"));
+    let reply = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    // The root entry, then "# Stories" holding the three stories.
+    let stories: Vec<usize> = reply["result"][1]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|story| story["children"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(stories, [4, 4, 4], "{reply}");
     let brag = "---\ntemplate: brag-doc\n---\n# Brag\n\n## Goals\n\n- **Goals for this period**: ship search.\n\n## January\n\n- Shipped search to 10% of users.\n\n## February\n\n- Shipped search to everyone.\n\n## Learning and Growth\n\n- Learned shard sizing.\n";
     server.change(URI, 2, json!([{"text": brag}]));
-    let found = codes(&server.diagnostics(URI, 2));
+    let diagnostics = server.diagnostics(URI, 2);
+    let found = codes(&diagnostics);
     for code in ["section-order", "section-heading", "unknown-template"] {
         assert!(!found.contains(&code.to_string()), "{found:?}");
     }
+    // The months' bullets: the one with no outcome (February's) is asked for it.
+    let asked: Vec<u64> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "impact-evidence")
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    let february = brag
+        .lines()
+        .position(|l| l == "- Shipped search to everyone.")
+        .unwrap() as u64;
+    assert_eq!(asked, [february], "{diagnostics:?}");
+    assert!(
+        outline_root(&mut server, URI).contains("brag-doc template: named in the front matter")
+    );
     assert_eq!(server.shutdown_and_exit(), Some(0));
 }
 
@@ -424,4 +455,26 @@ impl Uri {
     fn file(path: &Path) -> String {
         format!("file://{}", path.display())
     }
+}
+
+#[test]
+fn completion_offers_the_chosen_template_s_headings() {
+    let mut server = start(json!({}));
+    let text = "# Story\n\n## Situation\n\nThe release failed weekly.\n\n## Action\n\nI rewrote the release job.\n\n## Result\n\nNo failed release in ten weeks.\n\n## Ta";
+    server.open(URI, 1, text);
+    server.diagnostics(URI, 1);
+    let line = text.lines().count() - 1;
+    let reply = server.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": 5}}),
+    );
+    let result = &reply["result"];
+    let items = result["items"]
+        .as_array()
+        .or(result.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.iter().any(|l| l.contains("Task")), "{labels:?}");
+    assert_eq!(server.shutdown_and_exit(), Some(0));
 }
