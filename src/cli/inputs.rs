@@ -332,7 +332,7 @@ impl Configs {
 /// The largest document `check` reads: the server's limit for full analysis. Above it
 /// even the structural rules take seconds (10 MB: 6 s and 190 MB), so the file is
 /// skipped with an error instead.
-pub(crate) const MAX_DOCUMENT: u64 = reframe_lsp::FULL_ANALYSIS_LIMIT as u64;
+pub(crate) const MAX_DOCUMENT: u64 = reframe_core::FULL_ANALYSIS_LIMIT as u64;
 
 /// The error for a document over [`MAX_DOCUMENT`].
 fn too_large(name: &str, len: u64) -> String {

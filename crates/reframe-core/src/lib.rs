@@ -7,6 +7,10 @@
 //! knows LSP, async, the file system, the environment or processes (`tests/layering.rs`
 //! at the workspace root checks it).
 
+/// Documents larger than this (in bytes) are not analysed in full: the server runs the
+/// structural rules only and says so, the command line refuses them. One figure for both.
+pub const FULL_ANALYSIS_LIMIT: usize = 5 * 1024 * 1024;
+
 pub mod analysis;
 pub mod config;
 pub mod document;

@@ -12,8 +12,8 @@
 //! document never go backwards.
 
 /// Documents larger than this (in bytes) get the structural rules only; a
-/// `window/showMessage` says so when a document crosses it.
-pub const FULL_ANALYSIS_LIMIT: usize = 5 * 1024 * 1024;
+/// `window/showMessage` says so when a document crosses it (the core's figure).
+pub use reframe_core::FULL_ANALYSIS_LIMIT;
 
 mod actions;
 mod commands;
