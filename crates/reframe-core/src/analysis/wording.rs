@@ -382,7 +382,19 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     "could" | "would" | "should" | "might" | "may" | "must" | "can" | "will"
                 )
             });
-            if complement || modal {
+            // "was made easier by …", "were made more reliable": a result state; "was
+            // based on": a relation.
+            let result_state = (words[participle].lemma == "make"
+                && words.get(participle + 1).is_some_and(|w| {
+                    w.pos == Pos::Adjective || matches!(w.lower.as_str(), "more" | "less")
+                }))
+                || words[participle].lemma == "base";
+            // "every time a build was triggered": a repeated event, how things went.
+            let repeated = words[..first].windows(2).any(|w| {
+                matches!(w[0].lower.as_str(), "every" | "each" | "any" | "whenever")
+                    && matches!(w[1].lower.as_str(), "time" | "times")
+            });
+            if complement || modal || result_state || repeated {
                 return false;
             }
             // "ensure deadlines were met", "made sure the logs were rotated": the passive
@@ -725,7 +737,14 @@ fn in_forecast(words: &[Word], first: usize, last: usize) -> bool {
         .take_while(|w| !matches!(w.lower.as_str(), "," | ";" | ":"))
         .take(10)
         .any(is_modal);
-    before || after
+    // "I probably plan to …", "we're probably aiming for …": an intention.
+    let intention = words[last + 1..].iter().take(3).any(|w| {
+        matches!(
+            w.lemma.as_str(),
+            "plan" | "intend" | "aim" | "hope" | "expect" | "want" | "try"
+        ) && w.pos == Pos::Verb
+    });
+    before || after || intention
 }
 
 /// Adjectives of an outcome: softening one undercuts the writer's result.

@@ -549,7 +549,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I contributed to the migration of our logging stack to Loki.",
         good: "It contributed to a 30% drop in pages.",
         replace: &["drove", "shaped"],
-        pattern: r"\bcontributed\s+to\b",
+        pattern: r"\bcontributed\s+(?:[a-z]+ly\s+)?to\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
         ..E
@@ -561,7 +561,28 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I participated in the design review for the new service mesh.",
         good: "Our SREs participated in the design review.",
         replace: &["led", "ran"],
-        pattern: r"\bparticipated\s+in\b",
+        pattern: r"\bparticipated\s+(?:[a-z]+ly\s+)?in\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "participating-gerund",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did",
+        bad: "Participating in the billing service's API design reviews.",
+        good: "Participating teams shipped on time.",
+        pattern: r"\b(?:participating\s+(?:[a-z]+ly\s+)?in|assisting\s+(?:[a-z]+ly\s+)?(?:with|in|on))\b",
+        subject: Subject::Own,
+        unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "informal-vague",
+        code: WeakVerb,
+        message: "“{phrase}” makes the work sound casual: say what you did and what came of it",
+        bad: "Tinkered with the autoscaler settings for the batch cluster.",
+        good: "Users tinkered with the new dashboards.",
+        pattern: r"\b(?:tinker(?:ed|ing)\s+(?:around\s+)?with|play(?:ed|ing)\s+around\s+with|mess(?:ed|ing)\s+(?:around\s+)?with|dabbl(?:ed|ing)\s+(?:in|with)|pok(?:ed|ing)\s+(?:around\s+)?(?:at|with)|chipp(?:ed|ing)\s+in|pitch(?:ed|ing)\s+in)\b",
         subject: Subject::Own,
         ..E
     },
@@ -627,7 +648,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I assisted with the rollout of SSO for internal tools.",
         good: "The tool assisted with triage.",
         replace: &["led", "drove"],
-        pattern: r"\bassisted\s+(?:with|in|on)\b",
+        pattern: r"\bassisted\s+(?:[a-z]+ly\s+)?(?:with|in|on)\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
         ..E
@@ -793,7 +814,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &[""],
         pattern: r"\b(?:(?:a|an|a\s+few|a\s+couple\s+of|some|several|the|two|three|few)\s+)?(?P<hit>(?:small|quick|little|tiny|minor|basic)\s+)",
         subject: Subject::OwnObject,
-        unless_after: r"{number}|(?:[a-z-]+\s+)?(?:team|group|squad|crew|committee|cohort)\b|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier)\b",
+        unless_after: r"{number}|(?:[a-z-]+\s+)?(?:team|group|squad|crew|committee|cohort)\b|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier)\b|[^.;:!?]*?\b(?:rather\s+than|instead\s+of)\b",
         ..E
     },
     PhraseRow {
