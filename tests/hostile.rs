@@ -55,13 +55,15 @@ fn time_limit() -> Duration {
 }
 
 /// How long a request on another document may wait. A debug build decodes a 10 MB
-/// message on the runtime thread for over a second before it reads the next one; the
-/// analysis that follows (half a minute in debug) must not hold the request.
+/// message on the runtime thread for over a second before it reads the next one (and
+/// more on a loaded machine: 2.5 s was seen in CI beside other builds); the analysis
+/// that follows (half a minute in debug) must not hold the request. The release run in
+/// `.ci/run` checks the 50 ms.
 fn other_document_limit() -> Duration {
     if binary().1 {
         Duration::from_millis(50)
     } else {
-        Duration::from_millis(2_500)
+        Duration::from_millis(8_000)
     }
 }
 
