@@ -365,16 +365,20 @@ fn follows_blank_line(rope: &Rope, newline: usize) -> bool {
 /// parsed. tree-sitter-md spends
 /// up to about a microsecond and over 100 bytes on each byte of some texts (10 MB of `[`
 /// took 8 s and 1.2 GB, and again on every keystroke); a rest longer than this with no
-/// place to cut it (one paragraph, list, quote or code block) is not parsed: it gets the
-/// tree of the empty text, so nothing in it is read.
+/// place to cut it (one paragraph, list, quote or code block) is parsed only as far as
+/// its first [`UNBROKEN_HEAD`] bytes, so what starts it (a heading, a field) is still
+/// read and the rest is not.
 pub const MAX_UNBROKEN: usize = 1 << 20;
+
+/// How much of an over-long last chunk is parsed.
+pub const UNBROKEN_HEAD: usize = 64 << 10;
 
 /// Parses `start..end` of `rope`, `len` bytes of which are the chunk.
 fn parse_chunk(rope: &Rope, start: usize, len: usize, end: usize) -> ChunkSyntax {
     let source = read(rope, start..end);
     let rest = end == rope.len_bytes();
     let parsed = if rest && len > MAX_UNBROKEN {
-        ""
+        &source[..source.floor_char_boundary(UNBROKEN_HEAD)]
     } else {
         &source
     };

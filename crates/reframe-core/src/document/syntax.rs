@@ -58,6 +58,9 @@ pub(super) fn parse_block(text: &str, old: Option<&Tree>) -> Option<Tree> {
         if blank {
             return parsers.block.parse("", None);
         }
+        // A tree from the blank shortcut was not parsed from the text it was edited to
+        // follow: parse afresh rather than reuse it.
+        let old = old.filter(|t| t.root_node().child_count() > 0);
         parsers.block.parse(text, old)
     })
 }
