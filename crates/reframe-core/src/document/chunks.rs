@@ -378,7 +378,11 @@ fn parse_chunk(rope: &Rope, start: usize, len: usize, end: usize) -> ChunkSyntax
     let source = read(rope, start..end);
     let rest = end == rope.len_bytes();
     let parsed = if rest && len > MAX_UNBROKEN {
-        &source[..source.floor_char_boundary(UNBROKEN_HEAD)]
+        let mut head = UNBROKEN_HEAD.min(source.len());
+        while !source.is_char_boundary(head) {
+            head -= 1;
+        }
+        &source[..head]
     } else {
         &source
     };
