@@ -109,6 +109,18 @@ pub(crate) fn best_match_text(text: &str, level: u8, template: &Template) -> Opt
         Some(_) => (0..template.sections.len()).collect(),
         None => candidates,
     };
+    best_among(text, level, template, candidates)
+}
+
+/// The best of `candidates` (section indices) for a heading, by score; a tie between
+/// weak matches is `None`, and no match at all falls back to a repeatable section at the
+/// heading's level.
+fn best_among(
+    text: &str,
+    level: u8,
+    template: &Template,
+    candidates: impl IntoIterator<Item = usize>,
+) -> Option<(usize, u8)> {
     let mut best: Option<(usize, (u8, f64))> = None;
     let mut tied = false;
     for s in candidates {
@@ -499,36 +511,7 @@ mod tests {
 
     /// `best_match_text` as it was before the heading index: every section scored.
     fn best_match_scanning(text: &str, level: u8, template: &Template) -> Option<(usize, u8)> {
-        let mut best: Option<(usize, (u8, f64))> = None;
-        let mut tied = false;
-        for (s, section) in template.sections.iter().enumerate() {
-            if section.repeatable {
-                continue;
-            }
-            let (strength, weight) = score(text, section);
-            if strength == 0 || (level > section.level && strength < 3) {
-                continue;
-            }
-            match best {
-                Some((_, b)) if (strength, weight) < b => {}
-                Some((_, b)) if (strength, weight) == b => tied = true,
-                _ => {
-                    best = Some((s, (strength, weight)));
-                    tied = false;
-                }
-            }
-        }
-        let Some((s, (strength, _))) = best else {
-            return template
-                .sections
-                .iter()
-                .position(|section| section.repeatable && section.level == level)
-                .map(|s| (s, 3));
-        };
-        if tied && strength < 3 {
-            return None;
-        }
-        Some((s, strength))
+        best_among(text, level, template, 0..template.sections.len())
     }
 
     #[test]
