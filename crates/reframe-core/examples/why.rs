@@ -1,6 +1,6 @@
 //! Debugging aid (not shipped): prints the phrase hits of each argument, the judgement and
 //! the tagged words.
-use reframe_core::analysis::wording::{Role, Sentences, judge};
+use reframe_core::analysis::wording::{Role, Sentences, judge, rejected_at};
 use reframe_core::language;
 use reframe_core::rules::phrases::{PhraseRules, scan};
 fn main() {
@@ -16,10 +16,11 @@ fn main() {
         for mut h in scan(&text, &rules) {
             let kept = judge(&mut s, &mut h, Role::Work);
             println!(
-                "  {} {} {:?} kept={kept} repl={:?}",
+                "  {} {} {:?} kept={kept} (line {}) repl={:?}",
                 h.code,
                 h.row,
                 &text[h.range.clone()],
+                rejected_at(),
                 h.replacements
             );
         }

@@ -133,13 +133,63 @@ const SITUATION_ADVERBS: &[&str] = &[
     "occasionally",
 ];
 
+/// Participles whose doer is by nature someone other than the writer: a passive of one
+/// ("my proposal was accepted", "the patch was merged", "I was promoted") tells what others
+/// did, so it hides none of the writer's work.
+const OTHERS_ACT: &[&str] = &[
+    "accept",
+    "acquire",
+    "admit",
+    "approve",
+    "award",
+    "congratulate",
+    "elect",
+    "fund",
+    "grant",
+    "hire",
+    "invite",
+    "merge",
+    "nominate",
+    "offer",
+    "pay",
+    "praise",
+    "promote",
+    "recognise",
+    "recognize",
+    "recommend",
+    "reject",
+    "reward",
+    "shortlist",
+    "sponsor",
+    "thank",
+    "welcome",
+];
+
 /// Words that open a relative clause: a vague verb inside one ("what we had been working
 /// on") names something, it does not claim.
 const RELATIVE_OPENERS: &[&str] = &["what", "which", "that", "whatever"];
 
+thread_local! {
+    static REJECTED_AT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Records where [`judge`] turned a hit down (a source line of this file), for debugging
+/// aids; always false.
+fn rejected(line: u32) -> bool {
+    REJECTED_AT.with(|c| c.set(line));
+    false
+}
+
+/// The source line of this file at which the last [`judge`] on this thread turned its hit
+/// down (0 if it kept it): for debugging aids such as `examples/why.rs`.
+pub fn rejected_at() -> u32 {
+    REJECTED_AT.with(|c| c.get())
+}
+
 /// Whether a candidate hit is a finding, given its sentence and section; may fill in the
 /// hit's fix from the sentence's words.
 pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> bool {
+    REJECTED_AT.with(|c| c.set(0));
     if hit.user || !hit.code.is_builtin() {
         return true; // configured phrases are the user's own call
     }
@@ -187,20 +237,23 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     v.form,
                     Form::Past | Form::Participle | Form::Gerund | Form::Third
                 ) && !same_as_base)
-                    || matches!(v.lower.as_str(), "be" | "have")
+                    || v.lower == "be"
+                    // "was able to have our first commits …" → "had"; "helped have" is not
+                    // a verb after "helped".
+                    || (v.lower == "have" && hit.row != "capability-frame")
                     // After "helped" a word must read as a verb's base form: "helped Alex
                     // prepare", "helped junior designers" name people helped.
                     || (matches!(hit.row.as_ref(), "helped-any-verb" | "help-verb-present")
                         && v.form != Form::Base
                         && !same_as_base);
                 if not_a_verb {
-                    return false;
+                    return rejected(line!());
                 }
                 if FRAME_TO_PAST.contains(&hit.row.as_ref()) {
                     let clause = language::clause_of(words, first);
                     // "I didn't manage to finish" says it was not done: no finding.
                     if clause.negated {
-                        return false;
+                        return rejected(line!());
                     }
                     // "was able to send the patch and complete the application": the frame
                     // governs both verbs, and no one-verb rewrite keeps the sentence whole.
@@ -261,6 +314,36 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     }
                 }
             }
+            // "helped Alex prepare", "helped the new hires set up …": the words between
+            // are the people helped (a noun phrase, not the writer) and the last word is
+            // that verb's base form. What the writer did for them is unsaid, so no
+            // rewrite keeps the meaning.
+            if hit.row == "helped-someone-do" {
+                let between = words.get(first + 1..last).unwrap_or(&[]);
+                let people = !between.is_empty()
+                    && between.iter().all(|w| {
+                        matches!(
+                            w.pos,
+                            Pos::Determiner
+                                | Pos::Adjective
+                                | Pos::Noun
+                                | Pos::ProperNoun
+                                | Pos::Numeral
+                                | Pos::Other
+                        ) || (w.pos == Pos::Pronoun
+                            && matches!(
+                                w.lower.as_str(),
+                                "them" | "him" | "her" | "their" | "his" | "my" | "our"
+                            ))
+                            || w.lower == "to"
+                    })
+                    && between.iter().any(|w| w.lower != "to");
+                let v = &words[last];
+                if !people || v.pos != Pos::Verb || v.form != Form::Base {
+                    return rejected(line!());
+                }
+                hit.replacements.clear();
+            }
             // "responsible for managing X and coordinating Y": the frame governs both
             // gerunds; turning one into a past tense would garble the sentence.
             if hit.row == "weak-verb-gerund"
@@ -293,12 +376,18 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             };
             let stranded = words[last].pos == Pos::Adposition && clause_ends(last + 1);
             if stranded {
-                return false;
+                return rejected(line!());
             }
             // A lead-in to a list ("I worked on the following:") introduces the concrete
             // items that follow.
-            if words.last().is_some_and(|w| w.lower == ":") {
-                return false;
+            // A colon with more on its line ("Helped to refactor the code: #111",
+            // "Contributed to forum discussions: 1") ends a bullet's claim, not a lead-in.
+            let rest_of_line = text
+                .get(sentence.end..)
+                .map(|after| after.split('\n').next().unwrap_or(""))
+                .unwrap_or("");
+            if words.last().is_some_and(|w| w.lower == ":") && rest_of_line.trim().is_empty() {
+                return rejected(line!());
             }
             let verb = inside
                 .iter()
@@ -314,12 +403,34 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // A noun phrase that a later verb has as its subject ("Participation in the
             // survey reached 80%", "Working with the Apollo client proved valuable") names
             // a thing; alone on a line it is a duty.
-            if matches!(hit.row.as_ref(), "participation-in" | "working-with-bullet")
-                && words[last + 1..]
-                    .iter()
-                    .any(|w| w.pos == Pos::Verb && matches!(w.form, Form::Past | Form::Third))
+            // A verb inside parentheses or a relative clause ("… for REFIT (a platform
+            // that deploys models)") belongs to a noun, not to the opening phrase.
+            let later_main_verb = {
+                let mut depth = 0usize;
+                let mut relative = false;
+                words[last + 1..].iter().any(|w| {
+                    match w.lower.as_str() {
+                        "(" | "[" => depth += 1,
+                        ")" | "]" => depth = depth.saturating_sub(1),
+                        "that" | "which" | "who" | "where" | "when" => relative = true,
+                        "," | ";" => relative = false,
+                        _ => {}
+                    }
+                    // "Working on JJB, I have become …": the phrase sets the scene for the
+                    // writer's own clause.
+                    depth == 0
+                        && !relative
+                        && ((w.pos == Pos::Verb
+                            && matches!(w.form, Form::Past | Form::Third | Form::Preterite))
+                            || matches!(w.lower.as_str(), "i" | "we"))
+                })
+            };
+            if matches!(
+                hit.row.as_ref(),
+                "participation-in" | "working-with-bullet" | "gerund-bullet" | "began-work-on"
+            ) && later_main_verb
             {
-                return false;
+                return rejected(line!());
             }
             // "My primary tasks included developing X" → "I developed X": the writer's own
             // verb, as with "worked on migrating".
@@ -336,18 +447,24 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // "if I handled it differently": a condition, not a claim.
             let conditional = clause_before(words, first)
                 .any(|w| matches!(w.lower.as_str(), "if" | "unless" | "whether"));
-            !in_relative && !conditional && (own_phrase || weak_verb_holds(&words[verb], &clause))
+            if in_relative || conditional {
+                return rejected(line!());
+            }
+            own_phrase || weak_verb_holds(&words[verb], &clause) || rejected(line!())
         }
         RuleCode::PassiveVoice => {
             if role == Role::Situation {
-                return false;
+                return rejected(line!());
             }
             let participle = (first..=last)
                 .rev()
                 .find(|&i| matches!(words[i].form, Form::Past | Form::Participle))
                 .unwrap_or(last);
             if !matches!(words[participle].form, Form::Past | Form::Participle) {
-                return false;
+                return rejected(line!());
+            }
+            if OTHERS_ACT.contains(&words[participle].lemma.as_str()) {
+                return rejected(line!());
             }
             let clause = language::clause_of(words, participle);
             // "was used to working nights" is a habit; "was used to track cookies" a
@@ -364,7 +481,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 .iter()
                 .any(|w| SITUATION_ADVERBS.contains(&w.lower.as_str()));
             if situation {
-                return false;
+                return rejected(line!());
             }
             // "were made possible by …", "was kept secret": the participle has a complement
             // and says how things ended up; a modal passive ("could have been avoided")
@@ -395,12 +512,12 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     && matches!(w[1].lower.as_str(), "time" | "times")
             });
             if complement || modal || result_state || repeated {
-                return false;
+                return rejected(line!());
             }
             // "ensure deadlines were met", "made sure the logs were rotated": the passive
             // is what a verb before it achieved or checked, not a deed left without a doer.
             if object_clause(words, first) {
-                return false;
+                return rejected(line!());
             }
             clause.passive
                 && !clause.agent
@@ -410,6 +527,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 && !stative
                 // "I was assigned to …": done to the writer, it hides nobody's work.
                 && clause.subject == SubjectKind::Other
+                || rejected(line!())
         }
         RuleCode::Hedge => {
             // Advice to the reader: "Maybe try it too."
@@ -418,7 +536,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     .get(last + 1)
                     .is_some_and(|w| w.form == Form::Base && w.pos == Pos::Verb);
             if reader_addressed || question || advice || language::counterfactual(words) {
-                return false; // advice, a question, or a lesson about what might have been
+                return rejected(line!()); // advice, a question, or a lesson about what might have been
             }
             // "most probably", "very likely": a degree the hedge belongs to; dropping the
             // hedge alone would leave "most has".
@@ -428,7 +546,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     "most" | "very" | "quite" | "more" | "so" | "rather"
                 );
             if degree {
-                return false;
+                return rejected(line!());
             }
             // "I think X is important", "I believe it will help": an opinion or a forecast,
             // honest as it stands. A frame hedges a claim when what it frames happened ("I
@@ -443,12 +561,12 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             if FRAME_ROWS.contains(&hit.row.as_ref())
                 && (about_someone || !frames_a_claim(words, last))
             {
-                return false;
+                return rejected(line!());
             }
             // "would probably have issues", "we'll … and maybe feel like experts": a
             // forecast or a wish, not a claim about what was done.
             if ADVERB_ROWS.contains(&hit.row.as_ref()) && in_forecast(words, first, last) {
-                return false;
+                return rejected(line!());
             }
             // "Maybe someday.": no verb, so no claim to hedge.
             let has_verb = words.iter().any(|w| {
@@ -456,7 +574,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     || language::is_be(&w.lower)
             });
             if ADVERB_ROWS.contains(&hit.row.as_ref()) && !has_verb {
-                return false;
+                return rejected(line!());
             }
             // "testing a wider range might have revealed …": what something not done
             // might have done, a lesson, not a hedged result.
@@ -464,7 +582,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 .take_while(|w| !matches!(w.pos, Pos::Verb | Pos::Aux) || w.form == Form::Gerund)
                 .any(|w| w.form == Form::Gerund);
             if hit.row == "might-have" && gerund_subject {
-                return false;
+                return rejected(line!());
             }
             // "it was kind of messy", "I was kind of nervous": a state or a feeling
             // described, not the writer's work undercut; an outcome ("kind of successful")
@@ -474,7 +592,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 && degree_word
                 && describes_state(words, first, last)
             {
-                return false;
+                return rejected(line!());
             }
             // A hedge on someone else's doing ("she probably has a side project") is about
             // them, not the writer's work.
@@ -488,7 +606,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 if let Some(v) = next_verb.or(previous_verb)
                     && language::clause_of(words, v).someone_else
                 {
-                    return false;
+                    return rejected(line!());
                 }
             }
             // In the situation's sections a hedge about the situation is the honest word
@@ -497,13 +615,14 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             role != Role::Situation
                 || matches!(words[first].lower.as_str(), "i" | "we")
                 || nearest_verb_is_own(words, first, last)
+                || rejected(line!())
         }
         RuleCode::Minimizer => {
             if reader_addressed || language::counterfactual(words) {
-                return false; // "Had I just asked …" shrinks nothing that was done
+                return rejected(line!()); // "Had I just asked …" shrinks nothing that was done
             }
             if role == Role::Situation && !nearest_verb_is_own(words, first, last) {
-                return false;
+                return rejected(line!());
             }
             // "added some mini-feature": "some" before a singular countable noun cannot just
             // be dropped ("added mini-feature"), and it reads as "a", not as a shrug.
@@ -528,7 +647,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 _ => false,
             };
             if figure {
-                return false;
+                return rejected(line!());
             }
             // The word it shrinks is someone else's action: not the writer's work.
             let next_verb = (last + 1..words.len().min(last + 4))
@@ -536,7 +655,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             match next_verb {
                 Some(v) => {
                     let clause = language::clause_of(words, v);
-                    !clause.someone_else && !clause.purpose
+                    (!clause.someone_else && !clause.purpose) || rejected(line!())
                 }
                 None => true,
             }
@@ -995,12 +1114,82 @@ mod tests {
     }
 
     #[test]
+    fn a_bullet_that_opens_with_a_vague_gerund_is_a_duty() {
+        for weak in [
+            "Working on projects like use cases for REFIT (a platform that deploys models).",
+            "Began work on the ratings service, with a first design.",
+            "Further work on the bookings feature",
+            "Collaborating closely with designers on the schema.",
+        ] {
+            assert_eq!(judged(weak, Role::Work).len(), 1, "{weak}");
+        }
+        for named in [
+            "Working on the deploy tooling taught me how releases fail.",
+            "Working on JJB, I became a core reviewer.",
+            "Further work on the ratings service was postponed.",
+            "Working on-call for the platform.",
+        ] {
+            assert!(
+                judged(named, Role::Work)
+                    .iter()
+                    .all(|(code, _)| *code != RuleCode::WeakVerb),
+                "{named}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_colon_ends_a_lead_in_only_at_the_end_of_its_line() {
+        assert_eq!(
+            judged("Contributed to forum discussions: 1", Role::Work).len(),
+            1
+        );
+        assert!(judged("I worked on the following:\n- the API", Role::Work).is_empty());
+    }
+
+    #[test]
+    fn passives_of_what_others_do_to_the_writers_work_are_left_alone() {
+        for others in [
+            "My first pull request was merged into the main branch.",
+            "The proposal was accepted in March.",
+            "I was promoted to senior engineer.",
+        ] {
+            assert!(judged(others, Role::Work).is_empty(), "{others}");
+        }
+        // A decision may be the writer's: "AWS was selected" still asks who chose.
+        assert_eq!(
+            judged("After a review of vendors, AWS was selected.", Role::Work).len(),
+            1
+        );
+    }
+
+    #[test]
     fn help_before_a_verb_needs_the_verb() {
         assert_eq!(
             judged("Helped to ensure the UI is consistent.", Role::Work).len(),
             1
         );
-        assert!(judged("I have helped Alex prepare for the talk.", Role::Work).is_empty());
+        // "helped Alex prepare": the people helped, then their verb; what the writer did
+        // for them is unsaid, so the finding has no rewrite. A thing that helped, a
+        // mentor who helped the writer, or "help" in a purpose clause is no finding.
+        let alex = weak_verb_kept("I have helped Alex prepare for the talk.");
+        assert_eq!(alex.row, "helped-someone-do");
+        assert!(alex.replacements.is_empty());
+        assert_eq!(
+            judged("Helped junior designers manage their workload.", Role::Work).len(),
+            1
+        );
+        assert_eq!(
+            judged("I helped my team migrate 40 services.", Role::Work).len(),
+            1
+        );
+        for left in [
+            "My mentor helped me understand the codebase.",
+            "The runbook helped three teams migrate to the new CI system.",
+            "Wrote docs to help new hires set up their laptops.",
+        ] {
+            assert!(judged(left, Role::Work).is_empty(), "{left}");
+        }
         assert_eq!(
             judged(
                 "Reviewed pull requests and help test new features.",

@@ -395,6 +395,12 @@ pub fn past_of(lemma: &str) -> String {
     if let Some(past) = m.irregular.get_preterite_for_lemma(lemma) {
         return past.to_string();
     }
+    // Verbs the irregular table leaves out because they are also auxiliaries.
+    match lemma {
+        "have" => return "had".to_string(),
+        "do" => return "did".to_string(),
+        _ => {}
+    }
     if lemma.ends_with('e') {
         return format!("{lemma}d");
     }

@@ -161,7 +161,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         code: WeakVerb,
         message: "“helped <do>” blurs your part: say what you did yourself",
         bad: "I helped migrate 40 services to the new cluster.",
-        good: "I helped three teams migrate to the new CI system.",
+        good: "The runbook helped three teams migrate to the new CI system.",
         replace: &["{past:v}"],
         pattern: r"\bhelped\s+(?:to\s+)?(?P<v>{base-verb})\b",
         subject: Subject::Own,
@@ -178,6 +178,18 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         subject: Subject::Own,
         unless_words: &["out", "to", "{base-verb}", "it", "this"],
         unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "helped-someone-do",
+        code: WeakVerb,
+        message: "“helped … <do>” blurs your part: say what you did for them",
+        bad: "Helped junior designers manage their workload.",
+        good: "The new runbook helped junior engineers handle their first pages.",
+        // Whether the words between are a noun phrase and the last one a verb is decided
+        // on the sentence (`analysis::wording`).
+        pattern: r"\b(?P<hit>helped\s+(?:[a-z0-9'’-]+\s+){1,3}?(?:to\s+)?(?P<v>{base-verb}))\b",
+        subject: Subject::Own,
         ..E
     },
     PhraseRow {
@@ -428,9 +440,33 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I worked on the Terraform modules for our staging environment.",
         good: "Developers worked on features instead of fighting the pipeline.",
         replace: &["built", "led", "delivered"],
-        pattern: r"\bworked\s+on\b",
+        pattern: r"\bworked\s+(?:[a-z]+ly\s+)?on\b",
         subject: Subject::Own,
         unless_after: TEAM_AFTER,
+        ..E
+    },
+    PhraseRow {
+        id: "gerund-bullet",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you built, fixed or delivered",
+        bad: "Working on the deploy tooling for the payments team.",
+        good: "Working on the deploy tooling taught me how releases fail.",
+        // A bullet or sentence that opens with a vague verb's gerund and has no verb of
+        // its own names a duty. With a later verb the gerund phrase is that verb's
+        // subject, which `analysis::wording` tells.
+        pattern: r"\b(?P<hit>(?:working\s+(?:[a-z]+ly\s+)?on|collaborating\s+(?:[a-z]+ly\s+)?with)\b)",
+        subject: Subject::Start,
+        unless_after: TEAM_AFTER,
+        ..E
+    },
+    PhraseRow {
+        id: "began-work-on",
+        code: WeakVerb,
+        message: "“{phrase}” says work went on, not what you did: say what you built, fixed or delivered",
+        bad: "Began work on the ratings service.",
+        good: "Further work on the ratings service was postponed.",
+        pattern: r"\b(?:began|started|continued|further|initial|ongoing)\s+work\s+on\b",
+        subject: Subject::Start,
         ..E
     },
     PhraseRow {
