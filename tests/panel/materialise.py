@@ -70,7 +70,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources.tsv"
 LABELS = HERE / "labels.tsv"
-SETS = {"panel": HERE, "holdout": HERE / "holdout", "test": HERE / "test"}
+SETS = {"panel": HERE, "holdout": HERE / "holdout", "test": HERE / "test", "test2": HERE / "test2"}
 CURRENT_SET = "panel"
 
 
