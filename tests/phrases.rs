@@ -149,10 +149,6 @@ fn rewrites_read_well() {
         ("I just wrote some Terraform.", "I wrote some Terraform."),
         ("It might have taken a week.", "It took a week."),
         (
-            "Assisted the team with the upgrade.",
-            "Partnered with the team on the upgrade.",
-        ),
-        (
             "Arguably, the runbooks mattered most.",
             "The runbooks mattered most.",
         ),

@@ -320,6 +320,18 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // rewrite keeps the meaning.
             if hit.row == "helped-someone-do" {
                 let between = words.get(first + 1..last).unwrap_or(&[]);
+                // "helped design and build X": the word after "helped" is already its
+                // verb; the finding is "helped design", as the "helped <do>" row has it.
+                if let Some(own) = between
+                    .first()
+                    .filter(|w| w.pos == Pos::Verb && w.form == Form::Base)
+                {
+                    hit.range = hit.range.start..sentence.start + own.range.end;
+                    hit.fix_range = hit.range.clone();
+                    hit.replacements.clear();
+                    return weak_verb_holds(own, &language::clause_of(words, first + 1))
+                        || rejected(line!());
+                }
                 let people = !between.is_empty()
                     && between.iter().all(|w| {
                         matches!(
@@ -427,7 +439,11 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             };
             if matches!(
                 hit.row.as_ref(),
-                "participation-in" | "working-with-bullet" | "gerund-bullet" | "began-work-on"
+                "participation-in"
+                    | "working-with-bullet"
+                    | "gerund-bullet"
+                    | "began-work-on"
+                    | "extensive-work-with"
             ) && later_main_verb
             {
                 return rejected(line!());
@@ -441,6 +457,23 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     hit.fix_range = hit.range.start..sentence.start + g.range.end;
                     hit.replacements = vec![format!("I {past}")];
                 }
+            }
+            // "I was a key contributor to …": whose role it is, the copula's subject tells;
+            // a bullet that opens with the role is the writer's.
+            if hit.row == "key-contributor" {
+                let be = (first.saturating_sub(6)..first)
+                    .rev()
+                    .find(|&i| language::is_be(&words[i].lower));
+                let own = match be {
+                    Some(b) => {
+                        let clause = language::clause_of(words, b);
+                        matches!(clause.subject, SubjectKind::Writer | SubjectKind::Omitted)
+                            && !clause.negated
+                            && !clause.subordinate
+                    }
+                    None => true,
+                };
+                return own || rejected(line!());
             }
             // "My tasks included …", "my part was helping …": the writer by construction.
             let own_phrase = matches!(words[first].lower.as_str(), "my" | "our");
@@ -464,6 +497,34 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 return rejected(line!());
             }
             if OTHERS_ACT.contains(&words[participle].lemma.as_str()) {
+                return rejected(line!());
+            }
+            // "it was decided that …", "it was mentioned in the task description": an
+            // impersonal report of what was said or settled, not a deed without a doer.
+            let impersonal = first > 0
+                && words[first - 1].lower == "it"
+                && matches!(
+                    words[participle].lemma.as_str(),
+                    "decide"
+                        | "agree"
+                        | "mention"
+                        | "note"
+                        | "state"
+                        | "say"
+                        | "suggest"
+                        | "specify"
+                        | "request"
+                        | "expect"
+                        | "know"
+                        | "believe"
+                        | "feel"
+                );
+            // "was built on React", "is focused on": what a thing rests on, a relation.
+            let relation = matches!(words[participle].lemma.as_str(), "build" | "focus")
+                && words
+                    .get(participle + 1)
+                    .is_some_and(|w| matches!(w.lower.as_str(), "on" | "upon" | "atop" | "around"));
+            if impersonal || relation {
                 return rejected(line!());
             }
             let clause = language::clause_of(words, participle);
@@ -634,6 +695,20 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 // The finding stands ("some mini-feature" shrinks it); dropping the word
                 // would leave "added mini-feature", so no fix is offered.
                 hit.replacements.clear();
+            }
+            // "fixed some bugs", "wrote some scripts": "some" before a plural is a
+            // quantity, not a shrug.
+            // Adjectives between count too: "some major improvements".
+            let head = words[last + 1..]
+                .iter()
+                .take(4)
+                .find(|w| !matches!(w.pos, Pos::Adjective | Pos::Adverb));
+            if words[first].lower == "some"
+                && head.is_some_and(|w| {
+                    w.pos == Pos::Noun && w.form == Form::Third && w.lower.ends_with('s')
+                })
+            {
+                return rejected(line!());
             }
             // A figure right after ("only 2 of 40", "just 30 minutes") is a fact, not a shrug.
             let numeral = |w: &Word| {
@@ -1156,9 +1231,26 @@ mod tests {
         ] {
             assert!(judged(others, Role::Work).is_empty(), "{others}");
         }
+        for relation in [
+            "It was decided that the old cluster would stay.",
+            "It was mentioned in the task description that both modes exist.",
+            "The dashboard was built on Grafana.",
+        ] {
+            assert!(judged(relation, Role::Work).is_empty(), "{relation}");
+        }
         // A decision may be the writer's: "AWS was selected" still asks who chose.
         assert_eq!(
             judged("After a review of vendors, AWS was selected.", Role::Work).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn some_before_a_plural_is_a_quantity() {
+        assert!(judged("I fixed some bugs in the scheduler.", Role::Work).is_empty());
+        assert!(judged("I made some major improvements to the API.", Role::Work).is_empty());
+        assert_eq!(
+            judged("I wrote some Terraform for the cluster.", Role::Work).len(),
             1
         );
     }

@@ -173,7 +173,6 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“helped … with” hides what you did: say what you built or decided with them",
         bad: "I helped the data team with their Airflow deployment.",
         good: "I helped the team ship with confidence.",
-        replace: &["partnered with $w on"],
         pattern: r"\bhelped\s+(?P<w>[a-z0-9'’-]+(?:\s+[a-z0-9'’-]+){0,2})\s+with\b",
         subject: Subject::Own,
         unless_words: &["out", "to", "{base-verb}", "it", "this"],
@@ -258,7 +257,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” hides your part: say what you did with them",
         bad: "Collaborated with leadership to align the roadmap.",
         good: "The teams collaborated with us on the rollout.",
-        pattern: r"\bcollaborated\s+(?:[a-z]+ly\s+)?(?:with|across)\b",
+        pattern: r"\b(?:collaborated|partnered)\s+(?:[a-z]+ly\s+)?(?:with|across)\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
         ..E
@@ -470,6 +469,26 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "key-contributor",
+        code: WeakVerb,
+        message: "“{phrase}” names a role, not what you did: say what you built, fixed or decided",
+        bad: "I was a key contributor to the logging migration.",
+        good: "Alex was a key contributor to the logging migration.",
+        pattern: r"\b(?:(?:was|were|been|am|is|are)\s+(?:a|an|the|one\s+of\s+the)\s+|^\W*(?:a\s+)?)(?P<hit>(?:(?:key|major|main|core|active|significant|integral|primary|big|regular)\s+)?contributors?\s+(?:to|on|in|of))\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "extensive-work-with",
+        code: WeakVerb,
+        message: "“{phrase}” says work went on, not what you did: say what you built, fixed or delivered",
+        bad: "Extensive work with the billing API and its clients.",
+        good: "Extensive work with the billing API was needed after the outage.",
+        pattern: r"\b(?:extensive|significant|substantial|heavy|ongoing|hands-on)\s+work\s+(?:on|with)\b",
+        subject: Subject::Start,
+        ..E
+    },
+    PhraseRow {
         id: "was-working-on",
         code: WeakVerb,
         message: "“working on” hides what you did: say what you built, led or delivered",
@@ -585,7 +604,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I contributed to the migration of our logging stack to Loki.",
         good: "It contributed to a 30% drop in pages.",
         replace: &["drove", "shaped"],
-        pattern: r"\bcontributed\s+(?:[a-z]+ly\s+)?to\b",
+        pattern: r"\bcontributed\s+(?:[a-z]+ly\s+)?to(?:wards?)?\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
         ..E
@@ -695,7 +714,6 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“assisted … with” makes you a bystander: say what you built or decided with them",
         bad: "Assisted the team with the Postgres 11 to 15 upgrade.",
         good: "The tool assists reviewers with risky changes.",
-        replace: &["partnered with $w on"],
         pattern: r"\bassisted\s+(?P<w>[a-z0-9'’-]+(?:\s+[a-z0-9'’-]+){0,2})\s+(?:with|in|on)\b",
         subject: Subject::Own,
         unless_words: &["{base-verb}", "it", "this"],
