@@ -489,6 +489,10 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             if role == Role::Situation {
                 return rejected(line!());
             }
+            if hit.row == "reduced-passive" {
+                let sentence_text = text.get(sentence.clone()).unwrap_or("");
+                return reduced_passive(sentence_text, words, first, last) || rejected(line!());
+            }
             let participle = (first..=last)
                 .rev()
                 .find(|&i| matches!(words[i].form, Form::Past | Form::Participle))
@@ -737,6 +741,172 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
         }
         _ => true,
     }
+}
+
+/// Verbs whose subject can do them alone ("error rates dropped", "the team grew"): a noun
+/// and one of these is an active sentence, not a passive without its "was".
+const HAPPENS_BY_ITSELF: &[&str] = &[
+    "increase",
+    "decrease",
+    "grow",
+    "drop",
+    "fall",
+    "rise",
+    "improve",
+    "decline",
+    "jump",
+    "climb",
+    "double",
+    "triple",
+    "shrink",
+    "pass",
+    "fail",
+    "succeed",
+    "happen",
+    "occur",
+    "arrive",
+    "start",
+    "begin",
+    "end",
+    "finish",
+    "stop",
+    "continue",
+    "go",
+    "come",
+    "run",
+    "work",
+    "remain",
+    "stay",
+    "seem",
+    "appear",
+    "exist",
+    "emerge",
+    "evolve",
+    "survive",
+    "change",
+    "expand",
+    "move",
+    "open",
+    "close",
+    "break",
+    "crash",
+    "spike",
+    "surge",
+    "plummet",
+    "soar",
+    "stabilise",
+    "stabilize",
+    "return",
+    "resume",
+    "proceed",
+    "follow",
+    "last",
+    "matter",
+    "sell",
+    "learn",
+    "join",
+    "graduate",
+    "volunteer",
+    "travel",
+    "live",
+    // Verbs of relation, which have no passive to lose: "Migration consisted of …".
+    "consist",
+    "include",
+    "involve",
+    "contain",
+    "require",
+    "need",
+    "cost",
+    "take",
+    "mean",
+    "lead",
+    "stem",
+    "result",
+    "belong",
+    "depend",
+    "use",
+    "care",
+    "surface",
+    "complete",
+    "settle",
+    "turn",
+    "prove",
+    "mature",
+];
+
+/// Whether a bullet that opens with words and a participle ("Proposal doc submitted",
+/// "Consumer lag reduced from 60,000 to 100") is a passive without its be-form: the words
+/// before are a noun phrase naming a thing (no verb, no pronoun, no person), the
+/// participle is a verb that needs a doer, and nothing after it reads as its object.
+fn reduced_passive(sentence: &str, words: &[Word], first: usize, last: usize) -> bool {
+    let participle = &words[last];
+    // The lemma as tagged, or as the "-ed" ending gives it ("improved" read as an
+    // adjective keeps "improved" as its lemma).
+    let stem = participle.lower.strip_suffix("ed");
+    let by_itself = HAPPENS_BY_ITSELF.contains(&participle.lemma.as_str())
+        || stem.is_some_and(|b| {
+            HAPPENS_BY_ITSELF.contains(&b) || HAPPENS_BY_ITSELF.contains(&format!("{b}e").as_str())
+        });
+    // "Technologies Used:": a label before a list.
+    let label = words.get(last + 1).is_some_and(|w| w.lower == ":");
+    if label {
+        return false;
+    }
+    if !(participle.pos == Pos::Verb && matches!(participle.form, Form::Past | Form::Participle))
+        || by_itself
+        || OTHERS_ACT.contains(&participle.lemma.as_str())
+    {
+        return false;
+    }
+    let phrase = &words[first..last];
+    let nounish = |w: &Word| matches!(w.pos, Pos::Noun | Pos::ProperNoun | Pos::Other);
+    let noun_phrase = phrase.iter().enumerate().all(|(k, w)| {
+        matches!(
+            w.pos,
+            Pos::Determiner | Pos::Adjective | Pos::Noun | Pos::ProperNoun | Pos::Numeral | Pos::Other
+        ) || (w.pos == Pos::Adverb && k + 1 == phrase.len() && w.lower.ends_with("ly"))
+            // A modifier the tagger read as a verb: "Billing service", "Proposal doc" (a
+            // base form only as the bullet's capitalised first word; "clarify information
+            // provided" is an imperative).
+            || (w.pos == Pos::Verb
+                && (w.form == Form::Gerund
+                    || (w.form == Form::Base
+                        && k == 0
+                        && sentence
+                            .get(w.range.clone())
+                            .is_some_and(|t| t.starts_with(|c: char| c.is_uppercase()))))
+                && phrase.get(k + 1).is_some_and(nounish))
+    }) && phrase.iter().any(|w| matches!(w.pos, Pos::Noun | Pos::ProperNoun))
+        && !phrase.iter().any(|w| {
+            language::is_person_noun(w)
+                || matches!(w.lemma.as_str(), "team" | "squad" | "group" | "i" | "we")
+        });
+    // The first word must not be a verb form the tagger read as a noun ("Migrated
+    // services …" has no subject: it is active).
+    let opens_with_verb = phrase.first().is_some_and(|w| {
+        matches!(
+            w.form,
+            Form::Past | Form::Preterite | Form::Third | Form::Participle
+        ) && w.pos != Pos::Noun
+    });
+    // "Team shipped the feature": anything but a preposition, an adverb, a figure or the
+    // end after the verb may be its object, and makes it active.
+    let object_follows = words.get(last + 1).is_some_and(|w| {
+        !matches!(
+            w.pos,
+            Pos::Adposition
+                | Pos::Particle
+                | Pos::Adverb
+                | Pos::Punctuation
+                | Pos::Numeral
+                | Pos::Subordinator
+                | Pos::Coordinator
+        )
+    });
+    // A determiner makes it a sentence ("This change led to …", "The system detected
+    // …"): a bullet that drops its be-form drops its article too ("Proposal submitted").
+    let article = phrase.iter().any(|w| w.pos == Pos::Determiner);
+    noun_phrase && !article && !opens_with_verb && !object_follows
 }
 
 /// Whether the clause holding the verb group that starts at `first` is the object of a
@@ -1242,6 +1412,34 @@ mod tests {
         assert_eq!(
             judged("After a review of vendors, AWS was selected.", Role::Work).len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_bullet_that_dropped_its_be_form_is_a_passive() {
+        for passive in [
+            "Consumer lag reduced from 60,000 to 100",
+            "Proposal doc submitted",
+            "Access restricted to secondary accounts only",
+            "Billing service migrated to Kubernetes in March.",
+        ] {
+            assert_eq!(judged(passive, Role::Work).len(), 1, "{passive}");
+        }
+        for active in [
+            "Error rates dropped from 4% to 0.1%.",
+            "Team shipped the feature in March.",
+            "This simple misunderstanding led to team misalignment.",
+            "The system detected 40 regressions.",
+            "Migration consisted of three phases.",
+            "Technologies Used: Go, Rust.",
+            "Several edge cases surfaced in testing.",
+        ] {
+            assert!(judged(active, Role::Work).is_empty(), "{active}");
+        }
+        // The full passive still wins over the reduced reading of the same words.
+        assert_eq!(
+            judged("The pipeline was migrated to Actions.", Role::Work),
+            vec![(RuleCode::PassiveVoice, "was migrated".to_string())]
         );
     }
 

@@ -517,7 +517,12 @@ pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
     found.sort_by(|(ia, a), (ib, b)| {
         let pa = a.code == RuleCode::PassiveVoice;
         let pb = b.code == RuleCode::PassiveVoice;
+        // A passive that lost its be-form is the weakest reading of its words: any
+        // other hit on them, the full passive included, comes first.
+        let ra = a.row == "reduced-passive";
+        let rb = b.row == "reduced-passive";
         pa.cmp(&pb)
+            .then(ra.cmp(&rb))
             .then(a.range.start.cmp(&b.range.start))
             .then(b.range.end.cmp(&a.range.end))
             .then(ia.cmp(ib))

@@ -1125,6 +1125,22 @@ pub(crate) const ROWS: &[PhraseRow] = &[
     },
     // ---------------------------------------------------------------- passive-voice
     PhraseRow {
+        id: "reduced-passive",
+        code: PassiveVoice,
+        message: "passive voice hides who acted (“{phrase}”): if it was you, say “I …”",
+        bad: "Consumer lag reduced from 60,000 to 100.",
+        good: "Error rates dropped from 4% to 0.1%.",
+        // A bullet that is a noun phrase and a participle, with no be-form ("Proposal
+        // submitted", "Access restricted to secondary accounts"). Whether the words before
+        // are a noun phrase, and the participle a passive one, is decided on the sentence
+        // (`analysis::wording`).
+        pattern: r"(?P<hit>\b[a-z][a-z0-9'’&-]*(?:\s+[a-z0-9'’&-]+){0,3}?\s+(?:[a-z]+ly\s+)?(?P<w>{participle}|[a-z]+(?:ed|en|wn)))\b",
+        subject: Subject::Start,
+        unless_after: r"(?:[a-z]+\s+)?(?:automatically|itself|themselves)\b|on\s+(?:its|their)\s+own\b|by\b",
+        unless_words: &["{stative}"],
+        ..E
+    },
+    PhraseRow {
         id: "passive",
         code: PassiveVoice,
         message: "passive voice hides who acted (“{phrase}”): if it was you, say “I …”",
