@@ -489,6 +489,50 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "contribute-present",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you do",
+        bad: "I mainly contribute to the release tooling.",
+        good: "These checks contribute to a faster review.",
+        pattern: r"\bcontributes?\s+(?:[a-z]+ly\s+)?to(?:wards?)?\b",
+        subject: Subject::Own,
+        unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "contributing-progressive",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did",
+        bad: "I have been actively contributing to the Rust compiler.",
+        good: "Several factors were contributing to the outage.",
+        pattern: r"\b(?:am|is|are|was|were|been)\s+(?:[a-z]+ly\s+)?(?P<hit>contributing\s+(?:[a-z]+ly\s+)?to(?:wards?)?)\b",
+        subject: Subject::Own,
+        unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "help-on",
+        code: WeakVerb,
+        message: "“{phrase}” blurs your part: say what you do yourself",
+        bad: "I mostly help on the release tooling.",
+        good: "The new alerts help on busy nights.",
+        pattern: r"\bhelp(?:s|ing|ed)?\s+(?:out\s+)?on\b",
+        subject: Subject::Own,
+        unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "helped-people",
+        code: WeakVerb,
+        message: "“{phrase}” blurs your part: say what you did for them",
+        bad: "Helped new users on the forum.",
+        good: "The guide helped new users on the forum.",
+        pattern: r"\bhelped\s+(?:(?:new|other|fellow|junior|senior|many|several|some|a\s+few|[0-9]+|the|our|my)\s+){0,2}(?:users?|customers?|people|students|colleagues|teammates|engineers|developers|contributors|newcomers|members|interns|hires|clients|folks|@[a-z0-9_-]+)\b",
+        subject: Subject::Own,
+        unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
         id: "was-working-on",
         code: WeakVerb,
         message: "“working on” hides what you did: say what you built, led or delivered",
