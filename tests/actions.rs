@@ -8,7 +8,7 @@ use std::path::Path;
 
 use reframe_core::analysis::actions::{ActionKind, actions, apply_edits, safe_fix_edits};
 use reframe_core::analysis::edit::Edit;
-use reframe_core::analysis::{Analysis, Context, Finding, analyze};
+use reframe_core::analysis::{Analysis, Context, Finding, FindingData, analyze};
 use reframe_core::config::Config;
 use reframe_core::document::Document;
 use reframe_core::rules::RuleCode;
@@ -87,7 +87,10 @@ fn check_document(name: &str, text: &str, template: &Template) -> usize {
                 findings
                     .iter()
                     .filter(|f| f.code == RuleCode::MissingSection)
-                    .map(|f| f.data["sections"].as_array().map_or(0, Vec::len))
+                    .map(|f| match &f.data {
+                        FindingData::MissingSections(m) => m.sections.len(),
+                        other => panic!("missing-section data: {other:?}"),
+                    })
                     .sum()
             };
             let still_there = if finding.code == RuleCode::MissingSection {
@@ -260,7 +263,10 @@ fn insert_all_missing_sections_leaves_none_missing() {
         .findings
         .iter()
         .filter(|f| f.code == RuleCode::MissingSection)
-        .map(|f| f.data["sections"].as_array().map_or(0, Vec::len))
+        .map(|f| match &f.data {
+            FindingData::MissingSections(m) => m.sections.len(),
+            other => panic!("missing-section data: {other:?}"),
+        })
         .sum();
     assert_eq!((gaps, missing), (3, 6));
     let all = actions(text, &analysis, template, 0..0)
@@ -297,12 +303,9 @@ fn every_offered_rewrite_fixes_every_rows_bad_example() {
         let head = "---\ntemplate: ops-writeup\n---\n## 1. Project Overview\n\n";
         let text = format!("{head}{}\n", row.bad);
         let before = analyse(&text, template);
-        let Some((index, finding)) = before
-            .findings
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.code == row.code && f.data["rule"] == row.id)
-        else {
+        let Some((index, finding)) = before.findings.iter().enumerate().find(|(_, f)| {
+            f.code == row.code && f.data.wording().is_some_and(|w| w.rule == row.id)
+        }) else {
             panic!(
                 "row {} does not fire on its bad example in a write-up: {:?}",
                 row.id, row.bad
@@ -335,7 +338,7 @@ fn every_offered_rewrite_fixes_every_rows_bad_example() {
             assert!(
                 !again.findings.iter().any(|f| f.code == row.code
                     && f.range.start >= start
-                    && f.data["rule"] == row.id),
+                    && f.data.wording().is_some_and(|w| w.rule == row.id)),
                 "row {}: “{}” left the finding: {fixed_line:?}",
                 row.id,
                 action.title
@@ -349,4 +352,80 @@ fn every_offered_rewrite_fixes_every_rows_bad_example() {
     }
     println!("{report}");
     assert!(offered >= 60, "only {offered} rewrites offered");
+}
+
+/// Whether a finding's data is the kind its code makes (the readers match on both).
+fn data_fits(code: RuleCode, data: &FindingData) -> bool {
+    match data {
+        FindingData::Wording(_) => matches!(
+            code,
+            RuleCode::WeakVerb
+                | RuleCode::Minimizer
+                | RuleCode::Hedge
+                | RuleCode::PassiveVoice
+                | RuleCode::Custom(_)
+        ),
+        FindingData::Placeholder(_) => code == RuleCode::Placeholder,
+        FindingData::EmptyField(_) => code == RuleCode::EmptyField,
+        FindingData::FieldPrompt(_) | FindingData::Guidance(_) => code == RuleCode::TemplatePrompt,
+        FindingData::EmptyFrontMatter(_) => code == RuleCode::EmptyFrontmatter,
+        FindingData::SectionHeading(_) => code == RuleCode::SectionHeading,
+        FindingData::MissingSections(_) => code == RuleCode::MissingSection,
+        FindingData::SectionOrder(_) => code == RuleCode::SectionOrder,
+        FindingData::EmptySection(_) => code == RuleCode::EmptySection,
+        FindingData::ImpactOutcome(_) | FindingData::ImpactEvidence(_) => {
+            code == RuleCode::ImpactEvidence
+        }
+        FindingData::UnknownTemplate(_) => code.as_str() == "unknown-template",
+    }
+}
+
+#[test]
+fn every_findings_data_fits_its_code_and_reads_back_from_its_json() {
+    let template = Template::builtin();
+    // Beside the fixtures: sections out of order (one belonging first) and missing before
+    // the first present, an empty section.
+    let more = "---\ntitle: T\n---\n## 3. What You Built/Implemented\n\n\
+                - **Scope**: 3 teams.\n\n## 5. Impact (Ops Style)\n\n\
+                - Migrated the pipeline to GitHub Actions.\n\n## 1. Project Overview\n\n\
+                - **What You Did**: I moved the builds.\n\n## 7. Challenges\n\n## Notes\n";
+    let mut documents = documents();
+    documents.push(("more".to_string(), more.to_string()));
+    let mut findings: Vec<Finding> = Vec::new();
+    for (_, text) in &documents {
+        findings.extend(analyse(text, template).findings);
+    }
+    // The other built-in formats, each against its own template.
+    let formats = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    for (name, _) in reframe_core::template_choice::BUILTIN_TEMPLATES {
+        let (Ok(text), Some(own)) = (
+            std::fs::read_to_string(formats.join(format!("{name}.md"))),
+            reframe_core::template_choice::builtin_template(name),
+        ) else {
+            continue;
+        };
+        findings.extend(analyse(&text, own).findings);
+    }
+    findings.extend(reframe_core::template_choice::unknown_template(
+        "nosuch",
+        0..0,
+        &[],
+    ));
+    let mut kinds = std::collections::BTreeSet::new();
+    for finding in &findings {
+        assert!(data_fits(finding.code, &finding.data), "{finding:?}");
+        let json = serde_json::to_value(&finding.data).expect("serialises");
+        assert!(json.is_object(), "{json}");
+        let back: FindingData = serde_json::from_value(json.clone())
+            .unwrap_or_else(|e| panic!("{json} does not read back: {e}"));
+        assert_eq!(back, finding.data, "{json}");
+        kinds.insert(
+            format!("{:?}", finding.data)
+                .split('(')
+                .next()
+                .map(str::to_string),
+        );
+    }
+    // Every kind of data is made somewhere above.
+    assert_eq!(kinds.len(), 13, "{kinds:?}");
 }

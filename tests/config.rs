@@ -103,7 +103,10 @@ message = "Jargon: say who worked together"
         .find(|f| f.message.contains("led, started, proposed"))
         .expect("user weak-verb row fires");
     assert_eq!(spearheaded.code, RuleCode::WeakVerb);
-    assert_eq!(spearheaded.data["replacements"], json!(["led", "started"]));
+    assert_eq!(
+        spearheaded.data.wording().map(|w| w.replacements.clone()),
+        Some(vec!["led".to_string(), "started".to_string()])
+    );
     let jargon = analysis
         .findings
         .iter()
@@ -111,7 +114,10 @@ message = "Jargon: say who worked together"
         .expect("user row with a new code fires");
     assert!(!jargon.code.is_builtin());
     assert_eq!(jargon.severity, Severity::Warning);
-    assert_eq!(jargon.data["rule"], "synergy");
+    assert_eq!(
+        jargon.data.wording().map(|w| w.rule.as_str()),
+        Some("synergy")
+    );
 }
 
 #[test]

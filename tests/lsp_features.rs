@@ -156,7 +156,7 @@ fn code_actions_resolve_their_edit_lazily_when_the_client_can() {
         .unwrap_or_else(|| panic!("{actions:#?}"))
         .clone();
     assert!(remove.get("edit").is_none(), "edit should come on resolve");
-    let resolved = server.request("codeAction/resolve", remove);
+    let resolved = server.request("codeAction/resolve", remove.clone());
     let action = &resolved["result"];
     assert_eq!(
         action["edit"]["documentChanges"][0]["textDocument"]["version"],
@@ -165,6 +165,37 @@ fn code_actions_resolve_their_edit_lazily_when_the_client_can() {
     let fixed = apply(&text, &edits_of(action));
     assert!(fixed.contains("I set up reusable GitHub Actions workflows"));
     assert_eq!(fixed.len(), text.len() - "just ".len());
+
+    // The data is the server's own, in a fixed shape.
+    let data = &remove["data"];
+    let mut keys: Vec<&str> = data
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    assert_eq!(keys, ["range", "title", "uri", "version"], "{data}");
+    assert_eq!(data["uri"], URI);
+    assert_eq!(data["version"], 1);
+    // Data the server did not send is an invalid-params error that says so, not a guess,
+    // and the server goes on; an action without data comes back as it was.
+    for bad in [
+        json!({"uri": URI, "version": 1, "title": "Remove “just”"}),
+        json!({"uri": URI, "version": "1", "range": data["range"], "title": "x"}),
+        json!({"uri": "not a uri", "version": 1, "range": data["range"], "title": "x"}),
+        json!({"uri": URI, "version": 1, "range": data["range"], "title": "x", "more": 1}),
+        json!("just"),
+    ] {
+        let mut sent = remove.clone();
+        sent["data"] = bad.clone();
+        let reply = server.request("codeAction/resolve", sent);
+        assert_eq!(reply["error"]["code"], -32602, "{bad}: {reply}");
+        let message = reply["error"]["message"].as_str().unwrap_or("");
+        assert!(message.contains("not what reframe sent"), "{message}");
+    }
+    let mut bare = remove.clone();
+    bare.as_object_mut().map(|o| o.remove("data"));
+    let reply = server.request("codeAction/resolve", bare.clone());
+    assert_eq!(reply["result"], bare);
     assert_eq!(server.shutdown_and_exit(), Some(0));
 }
 

@@ -9,9 +9,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use serde_json::json;
-
 use crate::analysis::Finding;
+use crate::analysis::data::{self, FindingData};
 use crate::rules::{RuleCode, Severity};
 use crate::template::{DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE_SOURCE, Template};
 
@@ -207,7 +206,9 @@ pub fn unknown_template(name: &str, range: Range<usize>, known: &[String]) -> Op
             "Unknown template “{name}”: checked against the default template instead \
              (known templates: {known})"
         ),
-        data: json!({ "template": name }),
+        data: FindingData::UnknownTemplate(data::UnknownTemplate {
+            template: name.to_string(),
+        }),
     })
 }
 

@@ -6,10 +6,12 @@
 use std::collections::HashMap;
 
 use reframe_core::rules::RuleCode;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Command, DocumentChanges,
-    OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    OneOf, OptionalVersionedTextDocumentIdentifier, Range, TextDocumentEdit, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use crate::publish::Snapshot;
@@ -91,12 +93,41 @@ fn workspace_edit(snap: &Snapshot, uri: &Uri, action: &Action) -> WorkspaceEdit 
     }
 }
 
+/// The `data` of an action whose edit comes on `codeAction/resolve`: where to find the
+/// action again. Its JSON is `{"range", "title", "uri", "version"}`; the client sends it
+/// back unchanged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveData {
+    /// The range the actions were asked for.
+    pub range: Range,
+    /// The action's title (also the action's own).
+    pub title: String,
+    /// The document.
+    pub uri: Uri,
+    /// The document version the action was offered on.
+    pub version: i32,
+}
+
+impl ResolveData {
+    /// The data of an action offered to the client; `Ok(None)` when it has none (nothing
+    /// to resolve), an error naming the problem when it is not what the server sent.
+    pub fn of(action: &CodeAction) -> Result<Option<ResolveData>, String> {
+        let Some(data) = &action.data else {
+            return Ok(None);
+        };
+        ResolveData::deserialize(data).map(Some).map_err(|e| {
+            format!("codeAction/resolve: the action's data is not what reframe sent: {e}")
+        })
+    }
+}
+
 fn to_lsp(
     snap: &Snapshot,
     uri: &Uri,
     analysis: &Analysis,
     action: &Action,
-    lazy: Option<Value>,
+    lazy: Option<ResolveData>,
 ) -> CodeAction {
     let diagnostics = action
         .fixes
@@ -113,7 +144,7 @@ fn to_lsp(
         command: None,
         is_preferred: action.preferred.then_some(true),
         disabled: None,
-        data: lazy,
+        data: lazy.and_then(|d| serde_json::to_value(d).ok()),
     }
 }
 
@@ -141,13 +172,11 @@ pub fn code_actions(
         if snap.cancelled() {
             return None;
         }
-        let lazy = snap.client.resolve_code_action_edits.then(|| {
-            json!({
-                "uri": uri.as_str(),
-                "version": snap.version,
-                "range": params.range,
-                "title": a.title,
-            })
+        let lazy = snap.client.resolve_code_action_edits.then(|| ResolveData {
+            range: params.range,
+            title: a.title.clone(),
+            uri: uri.clone(),
+            version: snap.version,
         });
         out.push(CodeActionOrCommand::CodeAction(to_lsp(
             snap, uri, &analysis, a, lazy,
@@ -233,34 +262,20 @@ fn allow_actions(
     out
 }
 
-/// The document an action offered earlier is about (from its `data`).
-pub fn resolve_uri(action: &CodeAction) -> Option<Uri> {
-    action.data.as_ref()?["uri"].as_str()?.parse().ok()
-}
-
-/// Fills in the edit of an action offered earlier, if its document is still at the version
-/// it was offered on.
-pub fn resolve(snap: &Snapshot, mut action: CodeAction) -> CodeAction {
-    let Some(data) = action.data.clone() else {
-        return action;
-    };
-    let uri = resolve_uri(&action);
-    let range: Option<tower_lsp_server::ls_types::Range> =
-        serde_json::from_value(data["range"].clone()).ok();
-    let (Some(uri), Some(range)) = (uri, range) else {
-        return action;
-    };
-    if data["version"].as_i64() != Some(i64::from(snap.version)) {
+/// Fills in the edit of an action offered earlier (its `data` read by [`ResolveData::of`]),
+/// if its document is still at the version it was offered on.
+pub fn resolve(snap: &Snapshot, data: &ResolveData, mut action: CodeAction) -> CodeAction {
+    if data.version != snap.version {
         return action;
     }
     let text = snap.doc.text();
     let analysis = snap.analysis();
-    let bytes = byte_range(snap, range);
+    let bytes = byte_range(snap, data.range);
     if let Some(found) = actions::actions(&text, &analysis, snap.profile.template(), bytes)
         .into_iter()
         .find(|a| a.title == action.title)
     {
-        action.edit = Some(workspace_edit(snap, &uri, &found));
+        action.edit = Some(workspace_edit(snap, &data.uri, &found));
     }
     action
 }

@@ -619,13 +619,20 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
-        let Some(uri) = actions::resolve_uri(&action) else {
-            return Ok(action);
+        // No data: nothing to resolve (the action came whole). Data that is not what the
+        // server sent: an invalid-params error saying so, never a guess.
+        let data = match actions::ResolveData::of(&action) {
+            Ok(Some(data)) => data,
+            Ok(None) => return Ok(action),
+            Err(problem) => {
+                return Err(Error::invalid_params(problem));
+            }
         };
+        let uri = data.uri.clone();
         let fallback = action.clone();
         let resolved = self
             .run(&uri, move |snapshot| {
-                Some(actions::resolve(snapshot, action))
+                Some(actions::resolve(snapshot, &data, action))
             })
             .await;
         Ok(resolved.unwrap_or(fallback))

@@ -50,7 +50,9 @@ pub fn diagnostic(doc: &Document, finding: &Finding, enc: PositionEncoding) -> D
         message: finding.message.clone(),
         related_information: None,
         tags: None,
-        data: Some(finding.data.clone()),
+        // The data's JSON is a wire format (`reframe_core::analysis::data`); serialising
+        // these plain structs cannot fail.
+        data: serde_json::to_value(&finding.data).ok(),
     }
 }
 

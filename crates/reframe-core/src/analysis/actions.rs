@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use super::data::{self, FindingData};
 use super::edit::Edit;
 use super::{Analysis, Finding, SectionStatus};
 use crate::rules::RuleCode;
@@ -158,8 +159,12 @@ fn quick_fixes(
 ) -> Vec<Action> {
     let mut out = Vec::new();
     let flagged = text.get(finding.range.clone()).unwrap_or("");
-    match finding.code {
-        RuleCode::WeakVerb | RuleCode::Minimizer | RuleCode::Hedge | RuleCode::PassiveVoice => {
+    // A finding whose data is not the kind its code makes has no fixes.
+    match (finding.code, &finding.data) {
+        (
+            RuleCode::WeakVerb | RuleCode::Minimizer | RuleCode::Hedge | RuleCode::PassiveVoice,
+            FindingData::Wording(wording),
+        ) => {
             // The template's own reframe first when the sentence is one of its ❌ examples.
             if let Some((range, strong)) = template_reframe(text, finding, template) {
                 out.push(Action {
@@ -173,17 +178,13 @@ fn quick_fixes(
                     fixes: Some(index),
                 });
             }
-            let replacements = finding.data["replacements"]
-                .as_array()
-                .map(|r| r.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>())
-                .unwrap_or_default();
-            let fix_range = phrase_fix_range(text, finding);
+            let fix_range = phrase_fix_range(text, finding, wording);
             let replaced = text.get(fix_range.clone()).unwrap_or("");
             // A weak verb's replacements are stronger verbs unless the row says the same in
             // the writer's own terms: those are choices to make only if true.
-            let keeps_meaning = finding.data["keepsMeaning"].as_bool().unwrap_or(false);
+            let keeps_meaning = wording.keeps_meaning;
             let claims_more = finding.code == RuleCode::WeakVerb && !keeps_meaning;
-            for (k, replacement) in replacements.into_iter().enumerate() {
+            for (k, replacement) in wording.replacements.iter().enumerate() {
                 let claims_more = claims_more || (finding.code == RuleCode::WeakVerb && k > 0);
                 let title = if replacement.trim().is_empty() {
                     format!("Remove “{}”", flagged.trim())
@@ -207,20 +208,20 @@ fn quick_fixes(
                     kind: ActionKind::QuickFix,
                     edits: vec![Edit {
                         range: fix_range.clone(),
-                        new_text: replacement.to_string(),
+                        new_text: replacement.clone(),
                     }],
                     preferred: keeps_meaning && !claims_more && k == 0,
                     fixes: Some(index),
                 });
             }
             if finding.code == RuleCode::PassiveVoice {
-                out.extend(passive_rewrites(text, finding, index));
+                out.extend(passive_rewrites(text, finding, wording, index));
             }
             if matches!(finding.code, RuleCode::Minimizer | RuleCode::Hedge) && out.is_empty() {
                 out.extend(frame_removals(text, finding, index));
             }
-            let may_ask = finding.data["ask"].as_bool().unwrap_or(true);
-            if finding.code == RuleCode::WeakVerb && may_ask && !out.iter().any(|a| a.preferred) {
+            if finding.code == RuleCode::WeakVerb && wording.ask && !out.iter().any(|a| a.preferred)
+            {
                 // No verb fits every sentence ("handled", "helped out"): leave a prompt the
                 // placeholder rule keeps flagging until the writer names the action.
                 // Keep the subject when the flagged words start with it ("I'm involved in").
@@ -239,7 +240,7 @@ fn quick_fixes(
                 };
                 // Who or what the flagged words name stays ("Assisted the data team with" →
                 // "[what you did] the data team with"): only the vague verb is asked about.
-                let (range, asked, after) = prompt_range(text, finding);
+                let (range, asked, after) = prompt_range(text, finding, wording);
                 out.push(Action {
                     title: format!(
                         "Replace “{}” with a placeholder for what you did",
@@ -268,27 +269,30 @@ fn quick_fixes(
             // rewrite that keeps the meaning (or the prompt that asks). The template's
             // reframe tells a bigger story than the sentence and is always an alternative.
         }
-        RuleCode::SectionHeading => {
-            if let Some(replacement) = finding.data["replacement"].as_str() {
-                out.push(Action {
-                    title: format!("Use the template heading “{replacement}”"),
-                    kind: ActionKind::QuickFix,
-                    edits: vec![Edit {
-                        range: finding.range.clone(),
-                        new_text: replacement.to_string(),
-                    }],
-                    preferred: true,
-                    fixes: Some(index),
-                });
-            }
+        (RuleCode::SectionHeading, FindingData::SectionHeading(heading)) => {
+            let replacement = &heading.replacement;
+            out.push(Action {
+                title: format!("Use the template heading “{replacement}”"),
+                kind: ActionKind::QuickFix,
+                edits: vec![Edit {
+                    range: finding.range.clone(),
+                    new_text: replacement.clone(),
+                }],
+                preferred: true,
+                fixes: Some(index),
+            });
         }
-        RuleCode::ImpactEvidence => {
+        (
+            RuleCode::ImpactEvidence,
+            FindingData::ImpactOutcome(data::ImpactOutcome { append_offset, .. })
+            | FindingData::ImpactEvidence(data::ImpactEvidence { append_offset, .. }),
+        ) => {
             // Append a before/after skeleton to the bullet; its placeholders stay flagged
             // until the writer fills them.
-            let at = finding.data["appendOffset"]
-                .as_u64()
-                .and_then(|a| usize::try_from(a).ok())
-                .and_then(|a| finding.range.end.checked_add(a))
+            let at = finding
+                .range
+                .end
+                .checked_add(*append_offset)
                 .filter(|&a| a <= text.len() && text.is_char_boundary(a));
             if let Some(at) = at {
                 out.push(Action {
@@ -303,24 +307,21 @@ fn quick_fixes(
                 });
             }
         }
-        RuleCode::EmptyFrontmatter => {
-            out.extend(front_matter_fixes(text, analysis, finding, index))
-        }
-        RuleCode::SectionOrder => {
-            out.extend(move_section(text, analysis, template, finding, index))
-        }
-        RuleCode::EmptyField => {
+        (RuleCode::EmptyFrontmatter, FindingData::EmptyFrontMatter(empty)) => out.extend(
+            front_matter_fixes(text, analysis, finding, &empty.key, index),
+        ),
+        (RuleCode::SectionOrder, FindingData::SectionOrder(order)) => out.extend(move_section(
+            text, analysis, template, finding, order, index,
+        )),
+        (RuleCode::EmptyField, _) => {
             out.extend(answer_placeholder(text, analysis, template, finding, index))
         }
-        RuleCode::TemplatePrompt => out.extend(prompt_fixes(text, analysis, finding, index)),
-        RuleCode::MissingSection => {
+        (RuleCode::TemplatePrompt, _) => out.extend(prompt_fixes(text, analysis, finding, index)),
+        (RuleCode::MissingSection, FindingData::MissingSections(missing)) => {
             // One action per section of the gap, each inserting that section alone.
-            let wanted: Vec<&str> = finding.data["sections"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-                .unwrap_or_default();
+            let wanted = &missing.sections;
             let edits = missing_section_edits(text, analysis, template);
-            for name in &wanted {
+            for name in wanted {
                 let Some((_, edit)) = edits
                     .iter()
                     .find(|(s, _)| template.sections[*s].heading == *name)
@@ -381,10 +382,10 @@ fn front_matter_fixes(
     text: &str,
     analysis: &Analysis,
     finding: &Finding,
+    key: &str,
     index: usize,
 ) -> Vec<Action> {
     let mut out = Vec::new();
-    let key = finding.data["key"].as_str().unwrap_or("");
     let Some(line) = text.get(finding.range.clone()) else {
         return out;
     };
@@ -432,6 +433,7 @@ fn move_section(
     analysis: &Analysis,
     template: &Template,
     finding: &Finding,
+    order: &data::SectionOrder,
     index: usize,
 ) -> Vec<Action> {
     let headings = &analysis.model.headings;
@@ -444,7 +446,7 @@ fn move_section(
         let h = *analysis.sections.get(s)?.headings.first()?;
         headings.get(h)
     };
-    let target = match finding.data["after"].as_str() {
+    let target = match order.after.as_deref() {
         Some(after) => section_heading(after).map(|h| h.section_end),
         None => analysis
             .sections
@@ -482,8 +484,8 @@ fn move_section(
         }
     }
     edits.sort_by_key(|e| e.range.start);
-    let section = finding.data["section"].as_str().unwrap_or(&heading.text);
-    let place = match finding.data["after"].as_str() {
+    let section = &order.section;
+    let place = match &order.after {
         Some(after) => format!("after “{after}”"),
         None => "to the start".to_string(),
     };
@@ -709,7 +711,12 @@ fn frame_removals(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
 /// Active rewrites of a passive that hides who acted: "The pipeline was deployed last
 /// year" → "I deployed the pipeline last year" (and "We …"), or naming the actor in place
 /// ("was deployed by [who]").
-fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
+fn passive_rewrites(
+    text: &str,
+    finding: &Finding,
+    wording: &data::Wording,
+    index: usize,
+) -> Vec<Action> {
     let mut out = Vec::new();
     let flagged = text.get(finding.range.clone()).unwrap_or("");
     // The flagged words are a form of "be" (or "got") and the participle, last.
@@ -758,9 +765,7 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
         && !subject.contains([',', ':', '(', ')', '"', '`', '*', '[', ']']);
     // "I …" says the writer did it: preferred only in a template section that tells the
     // writer's work; elsewhere (a resume, a case study) the fix asks who did it.
-    let own_section = finding.data["section"]
-        .as_str()
-        .is_some_and(|s| !s.is_empty());
+    let own_section = !wording.section.is_empty();
     if simple_subject && let Some(past) = past_of_participle(participle) {
         let object = lowercase_article(subject);
         for who in ["I", "We"] {
@@ -843,9 +848,13 @@ const ROWS_NAMING_WHO: &[&str] = &[
 /// vague phrase ("took part in", "was tasked with"), except where the phrase names who
 /// was helped, whose names stay ("Assisted the data team with" → "[what you did] the data
 /// team with"). Returns the range and its text.
-fn prompt_range<'t>(text: &'t str, finding: &Finding) -> (Range<usize>, &'t str, &'static str) {
+fn prompt_range<'t>(
+    text: &'t str,
+    finding: &Finding,
+    wording: &data::Wording,
+) -> (Range<usize>, &'t str, &'static str) {
     let flagged = text.get(finding.range.clone()).unwrap_or("");
-    let row = finding.data["rule"].as_str().unwrap_or("");
+    let row = wording.rule.as_str();
     // "Helped to ensure the UI is consistent" → "[what you did] to ensure the UI is
     // consistent": the writer's own verb stays, only the help is asked about.
     if ROWS_ENDING_IN_VERB.contains(&row)
@@ -901,10 +910,9 @@ fn lowercase_article(subject: &str) -> String {
 
 /// The range a wording finding's replacements apply to (the flagged words, widened as the
 /// phrase engine said: over the following space, or the next word to re-case it).
-fn phrase_fix_range(text: &str, finding: &Finding) -> Range<usize> {
-    let shift = |key: &str| finding.data[key].as_i64().unwrap_or(0);
-    let start = finding.range.start as i64 + shift("fixStart");
-    let end = finding.range.end as i64 + shift("fixEnd");
+fn phrase_fix_range(text: &str, finding: &Finding, wording: &data::Wording) -> Range<usize> {
+    let start = (finding.range.start as i64).saturating_add(wording.fix_start);
+    let end = (finding.range.end as i64).saturating_add(wording.fix_end);
     let valid = 0 <= start
         && start <= end
         && (end as usize) <= text.len()

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::ops::Range;
 
 use super::outline::progress;
-use super::{Analysis, SectionStatus};
+use super::{Analysis, FindingData, SectionStatus};
 use crate::rules::RuleCode;
 use crate::template::{Section, Template, normalize_label};
 
@@ -88,12 +88,18 @@ fn finding_hover(text: &str, finding: &super::Finding, template: &Template) -> S
     let flagged = text.get(finding.range.clone()).unwrap_or("").trim();
     let mut out = format!("**{}** `{}`\n\n{}", flagged, finding.code, finding.message);
     if finding.code == RuleCode::Placeholder {
-        let field = finding.data["field"].as_str().unwrap_or("");
-        let prompt = template
-            .sections
-            .iter()
-            .flat_map(|s| s.fields.iter())
-            .find(|f| normalize_label(&f.label) == normalize_label(field))
+        let field = match &finding.data {
+            FindingData::Placeholder(p) => p.field.as_deref(),
+            _ => None,
+        };
+        let prompt = field
+            .and_then(|field| {
+                template
+                    .sections
+                    .iter()
+                    .flat_map(|s| s.fields.iter())
+                    .find(|f| normalize_label(&f.label) == normalize_label(field))
+            })
             .map(|f| f.prompt.as_str())
             .filter(|p| !p.is_empty());
         if let Some(prompt) = prompt {
@@ -101,11 +107,13 @@ fn finding_hover(text: &str, finding: &super::Finding, template: &Template) -> S
         }
         return out;
     }
-    let alternatives: Vec<&str> = finding.data["replacements"]
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .filter_map(|v| v.as_str())
+    let alternatives: Vec<&str> = finding
+        .data
+        .wording()
+        .map(|w| {
+            w.replacements
+                .iter()
+                .map(String::as_str)
                 .filter(|s| !s.trim().is_empty())
                 .collect()
         })

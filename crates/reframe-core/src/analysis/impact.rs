@@ -9,8 +9,7 @@
 
 use std::ops::Range;
 
-use serde_json::json;
-
+use super::data::{self, FindingData};
 use super::model::DocModel;
 use super::roles::Roles;
 use super::{Findings, SectionMatch, is_template_text, prompt_prefix};
@@ -233,9 +232,9 @@ pub(crate) fn check(
                     "{}: this accomplishment says what you did but not what changed because of it: add the outcome, with a figure or what it was before and after",
                     bullet.section
                 ),
-                json!({
-                    "section": bullet.section,
-                    "appendOffset": bullet.append_at.saturating_sub(end),
+                FindingData::ImpactOutcome(data::ImpactOutcome {
+                    append_offset: bullet.append_at.saturating_sub(end),
+                    section: bullet.section.clone(),
                 }),
             );
             continue;
@@ -255,12 +254,12 @@ pub(crate) fn check(
             format!(
                 "{place}: “{flagged}” states an outcome with no evidence: add a figure (“from 45 to 6 minutes”) or what it was before and after"
             ),
-            json!({
-                "field": bullet.field,
-                "section": bullet.section,
+            FindingData::ImpactEvidence(data::ImpactEvidence {
                 // Where the skeleton goes, in bytes after the flagged words (relative, so
                 // that the finding stays right wherever its part of the document moves).
-                "appendOffset": bullet.append_at.saturating_sub(claim_end),
+                append_offset: bullet.append_at.saturating_sub(claim_end),
+                field: bullet.field.clone(),
+                section: bullet.section.clone(),
             }),
         );
     }

@@ -835,7 +835,7 @@ fn finding_hash(finding: &Finding) -> u64 {
     finding.range.hash(&mut hasher);
     finding.severity.hash(&mut hasher);
     finding.message.hash(&mut hasher);
-    finding.data.to_string().hash(&mut hasher);
+    finding.data.hash(&mut hasher);
     hasher.finish()
 }
 

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod data;
 pub mod directives;
 pub mod edit;
 pub mod hover;
@@ -24,8 +25,6 @@ pub mod wording;
 
 use std::ops::Range;
 
-use serde_json::{Value, json};
-
 use crate::config::Config;
 use crate::document::Document;
 use crate::rules::phrases;
@@ -33,6 +32,7 @@ use crate::rules::{RuleCode, Severity};
 use crate::template::{Template, normalize_label, normalize_line};
 
 pub use crate::config::Context;
+pub use data::FindingData;
 pub use incremental::{AnalysisCache, FindingGroup};
 pub use sections::{SectionMatch, SectionStatus};
 
@@ -45,8 +45,9 @@ pub struct Finding {
     pub range: Range<usize>,
     /// What is wrong, naming the section or field, and what to do.
     pub message: String,
-    /// What code actions need (rewrites, headings, section to insert...), as JSON.
-    pub data: Value,
+    /// What code actions need (rewrites, headings, section to insert...); sent to clients
+    /// as JSON ([`data`]).
+    pub data: FindingData,
 }
 
 /// The result of analysing one document.
@@ -129,7 +130,7 @@ impl Findings<'_> {
         code: RuleCode,
         range: Range<usize>,
         message: String,
-        data: Value,
+        data: FindingData,
     ) {
         if let Some(severity) = self.config.severity_of(code) {
             self.items.push(Finding {
@@ -202,7 +203,9 @@ fn check_front_matter(model: &model::DocModel, template: &Template, out: &mut Fi
                     "Front matter `{}` is empty: fill it in or remove the key",
                     entry.key
                 ),
-                json!({ "key": entry.key }),
+                FindingData::EmptyFrontMatter(data::EmptyFrontMatter {
+                    key: entry.key.clone(),
+                }),
             );
         }
     }
@@ -234,10 +237,6 @@ fn check_fields(
                 .find(|f| normalize_label(&f.label) == wanted)
         });
         let value = &text[field.value_range.clone()];
-        let data = json!({
-            "field": field.label,
-            "section": section_name(section),
-        });
         if value.is_empty() && !field.has_nested_content {
             let hint = template_field
                 .map(|f| format!(" ({})", f.prompt))
@@ -247,7 +246,10 @@ fn check_fields(
                 RuleCode::EmptyField,
                 field.label_range.clone(),
                 format!("“{}” is empty: say what goes here{hint}", field.label),
-                data,
+                FindingData::EmptyField(data::EmptyField {
+                    field: field.label.clone(),
+                    section: section_name(section),
+                }),
             );
             continue;
         }
@@ -271,10 +273,10 @@ fn check_fields(
                     "“{}” still holds {what}: replace it with your own answer",
                     field.label
                 ),
-                json!({
-                    "field": field.label,
-                    "section": section_name(section),
-                    "prompt": template_field.prompt,
+                FindingData::FieldPrompt(data::FieldPrompt {
+                    field: field.label.clone(),
+                    prompt: template_field.prompt.clone(),
+                    section: section_name(section),
                 }),
             );
         }
@@ -354,11 +356,11 @@ fn check_placeholders(
                 "Unfilled {what} [{}] in {place}: replace it with your own text",
                 bracket.inner
             ),
-            json!({
-                "placeholder": bracket.inner,
-                "field": field.map(|f| f.label.clone()),
-                "section": section_name(section),
-                "fromTemplate": own,
+            FindingData::Placeholder(data::Placeholder {
+                field: field.map(|f| f.label.clone()),
+                from_template: own,
+                placeholder: bracket.inner.clone(),
+                section: section_name(section),
             }),
         );
     }
@@ -424,7 +426,9 @@ fn check_prose(
                         "Template guidance left in “{}”: replace it with your own text or delete it",
                         section_name(section)
                     ),
-                    json!({ "section": section_name(section) }),
+                    FindingData::Guidance(data::Guidance {
+                        section: section_name(section),
+                    }),
                 );
             }
             continue;
@@ -463,21 +467,21 @@ fn check_prose(
                 hit.code,
                 range,
                 message,
-                json!({
-                    "rule": hit.row,
-                    "replacements": hit.replacements,
+                FindingData::Wording(data::Wording {
+                    ask: hit.ask,
+                    field: field.map(|f| f.label.clone()),
+                    // Where the replacements go, relative to the flagged words.
+                    fix_end: hit.fix_range.end as i64 - hit.range.end as i64,
+                    fix_start: hit.fix_range.start as i64 - hit.range.start as i64,
                     // Whether the first replacement says the same in stronger words
                     // (preferred) or claims more (an alternative to choose only if true).
-                    "ask": hit.ask,
-                    "keepsMeaning": wording::keeps_meaning(
+                    keeps_meaning: wording::keeps_meaning(
                         &hit,
-                        block.prose.get(hit.range.clone()).unwrap_or("")
+                        block.prose.get(hit.range.clone()).unwrap_or(""),
                     ),
-                    // Where the replacements go, relative to the flagged words.
-                    "fixStart": hit.fix_range.start as i64 - hit.range.start as i64,
-                    "fixEnd": hit.fix_range.end as i64 - hit.range.end as i64,
-                    "field": field.map(|f| f.label.clone()),
-                    "section": section_name(section),
+                    replacements: hit.replacements.clone(),
+                    rule: hit.row.to_string(),
+                    section: section_name(section),
                 }),
             );
         }

@@ -1,9 +1,8 @@
 //! Matching the document's headings to the template's sections, and the structural rules:
 //! `missing-section`, `empty-section`, `section-heading`, `section-order`.
 
-use serde_json::json;
-
 use super::Findings;
+use super::data::{self, FindingData};
 use super::model::{DocModel, Heading};
 use crate::rules::RuleCode;
 use crate::template::{Template, normalize_label, split_heading_number, title_words};
@@ -249,7 +248,10 @@ fn check_headings(
                 "“{}” looks like the template section “{}”: use the template's heading so the section is recognised",
                 heading.text, section.heading
             ),
-            json!({ "section": section.heading, "replacement": replacement }),
+            FindingData::SectionHeading(data::SectionHeading {
+                replacement,
+                section: section.heading.clone(),
+            }),
         );
     }
 }
@@ -342,11 +344,10 @@ fn check_missing(
             RuleCode::MissingSection,
             range,
             message,
-            json!({
-                "section": names.first(),
-                "sections": names,
-                "after": after,
-            }),
+            FindingData::MissingSections(data::MissingSections::new(
+                names.iter().map(|n| n.to_string()).collect(),
+                after,
+            )),
         );
     }
 }
@@ -451,7 +452,10 @@ fn check_order_of(
             RuleCode::SectionOrder,
             heading.range.clone(),
             format!("Section “{}” is out of order: {place}", section.heading),
-            json!({ "section": section.heading, "after": after }),
+            FindingData::SectionOrder(data::SectionOrder {
+                after,
+                section: section.heading.clone(),
+            }),
         );
     }
 }
@@ -500,7 +504,10 @@ fn check_empty(
             RuleCode::EmptySection,
             heading.range.clone(),
             format!("Section “{}” is empty{asks}", heading.text),
-            json!({ "section": section.map(|s| s.heading.clone()), "heading": heading.text }),
+            FindingData::EmptySection(data::EmptySection {
+                heading: heading.text.clone(),
+                section: section.map(|s| s.heading.clone()),
+            }),
         );
     }
 }
