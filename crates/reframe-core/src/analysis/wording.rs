@@ -250,6 +250,12 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     return rejected(line!());
                 }
                 if FRAME_TO_PAST.contains(&hit.row.as_ref()) {
+                    // "was only able to cool it to 5 degrees": a stated limit, not a struggle.
+                    let limit = (first..last).any(|i| words[i].lower == "only")
+                        || (first > 0 && words[first - 1].lower == "only");
+                    if limit {
+                        return rejected(line!());
+                    }
                     let clause = language::clause_of(words, first);
                     // "I didn't manage to finish" says it was not done: no finding.
                     if clause.negated {
@@ -475,6 +481,43 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 };
                 return own || rejected(line!());
             }
+            // "I tried to reproduce it, but …", "attempted to …, without success": the
+            // attempt and its failure are the story.
+            if hit.row == "tried-to" {
+                let failed = words[last + 1..].iter().any(|w| {
+                    matches!(
+                        w.lower.as_str(),
+                        "but"
+                            | "however"
+                            | "failed"
+                            | "unable"
+                            | "unsuccessfully"
+                            | "without"
+                            | "although"
+                            | "though"
+                            | "until"
+                            | "instead"
+                    ) || w.lower.ends_with("n't")
+                        || w.lower == "not"
+                        || w.lower == "never"
+                });
+                if failed {
+                    return rejected(line!());
+                }
+            }
+            // "I had the privilege of working on …": whose privilege it was, the verb
+            // before it tells.
+            if hit.row == "privilege-of-working-on" {
+                let had = (first.saturating_sub(6)..first)
+                    .rev()
+                    .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux));
+                let own = had.is_some_and(|h| {
+                    let clause = language::clause_of(words, h);
+                    matches!(clause.subject, SubjectKind::Writer | SubjectKind::Omitted)
+                        && !clause.negated
+                });
+                return own || rejected(line!());
+            }
             // "My tasks included …", "my part was helping …": the writer by construction.
             let own_phrase = matches!(words[first].lower.as_str(), "my" | "our");
             // "if I handled it differently": a condition, not a claim.
@@ -566,8 +609,12 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             });
             // "was made easier by …", "were made more reliable": a result state; "was
             // based on": a relation.
+            // "was made far simpler": adverbs of degree before the adjective count too.
+            let after_degree = words[participle + 1..]
+                .iter()
+                .find(|w| !(w.pos == Pos::Adverb && !matches!(w.lower.as_str(), "more" | "less")));
             let result_state = (words[participle].lemma == "make"
-                && words.get(participle + 1).is_some_and(|w| {
+                && after_degree.is_some_and(|w| {
                     w.pos == Pos::Adjective || matches!(w.lower.as_str(), "more" | "less")
                 }))
                 || words[participle].lemma == "base";
@@ -576,7 +623,10 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 matches!(w[0].lower.as_str(), "every" | "each" | "any" | "whenever")
                     && matches!(w[1].lower.as_str(), "time" | "times")
             });
-            if complement || modal || result_state || repeated {
+            // "was being wasted": what was going on, a situation.
+            let ongoing =
+                first < participle && words[first..participle].iter().any(|w| w.lower == "being");
+            if complement || modal || result_state || repeated || ongoing {
                 return rejected(line!());
             }
             // "ensure deadlines were met", "made sure the logs were rotated": the passive
@@ -610,7 +660,21 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     words[first - 1].lower.as_str(),
                     "most" | "very" | "quite" | "more" | "so" | "rather"
                 );
-            if degree {
+            // "probably the toughest season I coached": an opinion about a superlative.
+            let superlative = hit.row == "hedge-adverb"
+                && words.get(last + 1).is_some_and(|w| w.lower == "the")
+                && words.get(last + 2).is_some_and(|w| {
+                    matches!(w.lower.as_str(), "most" | "least" | "best" | "worst")
+                        || (w.lower.len() > 5
+                            && w.lower.ends_with("est")
+                            && matches!(w.pos, Pos::Adjective | Pos::Other))
+                });
+            // "I think what mattered most was …": an opinion about what counted.
+            let what_clause = FRAME_ROWS.contains(&hit.row.as_ref())
+                && words
+                    .get(last + 1)
+                    .is_some_and(|w| matches!(w.lower.as_str(), "what" | "that's" | "how"));
+            if degree || superlative || what_clause {
                 return rejected(line!());
             }
             // "I think X is important", "I believe it will help": an opinion or a forecast,
@@ -703,10 +767,25 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // "fixed some bugs", "wrote some scripts": "some" before a plural is a
             // quantity, not a shrug.
             // Adjectives between count too: "some major improvements".
+            // So do modifiers the tagger reads as names, nouns or verbs ("some cover
+            // letters", "some CI jobs"): the phrase's head is its first plural noun.
             let head = words[last + 1..]
                 .iter()
                 .take(4)
-                .find(|w| !matches!(w.pos, Pos::Adjective | Pos::Adverb));
+                .take_while(|w| {
+                    !matches!(
+                        w.pos,
+                        Pos::Punctuation | Pos::Adposition | Pos::Determiner | Pos::Coordinator
+                    )
+                })
+                .find(|w| {
+                    !matches!(w.pos, Pos::Adjective | Pos::Adverb)
+                        && !(w.form != Form::Third
+                            && matches!(
+                                w.pos,
+                                Pos::ProperNoun | Pos::Other | Pos::Noun | Pos::Verb
+                            ))
+                });
             if words[first].lower == "some"
                 && head.is_some_and(|w| {
                     w.pos == Pos::Noun && w.form == Form::Third && w.lower.ends_with('s')

@@ -491,6 +491,9 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     Sentences::new(text).ranges()
 }
 
+/// Rows whose hits give way to any overlapping hit of the same rule, whatever its length.
+const YIELDING_ROWS: &[&str] = &["reduced-passive", "helped-someone-do", "helped-any-verb"];
+
 pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
     let mut hits = Vec::new();
     if text.trim().is_empty() || rules.rows.is_empty() {
@@ -517,10 +520,10 @@ pub fn scan(text: &str, rules: &PhraseRules) -> Vec<PhraseHit> {
     found.sort_by(|(ia, a), (ib, b)| {
         let pa = a.code == RuleCode::PassiveVoice;
         let pb = b.code == RuleCode::PassiveVoice;
-        // A passive that lost its be-form is the weakest reading of its words: any
-        // other hit on them, the full passive included, comes first.
-        let ra = a.row == "reduced-passive";
-        let rb = b.row == "reduced-passive";
+        // Rows that read the most into their words (a passive that lost its be-form,
+        // "helped" + words + a verb) yield to any other hit on them.
+        let ra = YIELDING_ROWS.contains(&a.row.as_ref());
+        let rb = YIELDING_ROWS.contains(&b.row.as_ref());
         pa.cmp(&pb)
             .then(ra.cmp(&rb))
             .then(a.range.start.cmp(&b.range.start))

@@ -268,7 +268,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” hides your part: say what you did with them",
         bad: "Worked with service teams to launch the new cache layer.",
         good: "Developers worked with the new pipeline from day one.",
-        pattern: r"\b(?P<hit>work(?:ed|ing)\s+(?:closely\s+)?(?:together\s+)?with)\b[^.;:!?]{1,80}?\s(?:to\s+[a-z]+|on)\b",
+        pattern: r"\b(?P<hit>work(?:ed|ing)\s+(?:[a-z]+ly\s+)?(?:together\s+)?with)\b[^.;:!?]{1,80}?\s(?:to\s+[a-z]+|on)\b",
         subject: Subject::Own,
         ..E
     },
@@ -278,7 +278,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” hides your part: say what you did with them",
         bad: "Working closely with business units and engineers.",
         good: "The teams working with us shipped on time.",
-        pattern: r"\bwork(?:ed|ing)\s+(?:closely\s+)?with\b",
+        pattern: r"\bwork(?:ed|ing)\s+(?:[a-z]+ly\s+)?with\b",
         subject: Subject::Start,
         ..E
     },
@@ -293,12 +293,22 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "privilege-of-working-on",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you built, fixed or delivered",
+        bad: "I had the privilege of working on the payments platform.",
+        good: "Developers had the pleasure of working on features again.",
+        pattern: r"\b(?:privilege|honou?r|pleasure|opportunity|chance)\s+of\s+(?P<hit>working\s+on)\b",
+        subject: Subject::Any,
+        ..E
+    },
+    PhraseRow {
         id: "worked-together",
         code: WeakVerb,
         message: "“{phrase}” hides your part: say what you did",
         bad: "Sam and I worked closely together to ship the migration.",
         good: "The two teams worked closely together to ship the migration.",
-        pattern: r"\b(?P<hit>worked\s+(?:closely\s+)?together)\s+(?:to|on)\b",
+        pattern: r"\b(?P<hit>worked\s+(?:closely\s+)?(?:together|side\s+by\s+side))\s+(?:to|on|with)\b",
         subject: Subject::Own,
         ..E
     },
@@ -474,7 +484,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” names a role, not what you did: say what you built, fixed or decided",
         bad: "I was a key contributor to the logging migration.",
         good: "Alex was a key contributor to the logging migration.",
-        pattern: r"\b(?:(?:was|were|been|am|is|are)\s+(?:a|an|the|one\s+of\s+the)\s+|^\W*(?:a\s+)?)(?P<hit>(?:(?:key|major|main|core|active|significant|integral|primary|big|regular)\s+)?contributors?\s+(?:to|on|in|of))\b",
+        pattern: r"\b(?:(?:was|were|been|am|is|are)\s+(?:a|an|the|one\s+of\s+the)\s+|^\W*(?:a\s+)?)(?P<hit>(?:(?:key|major|main|core|active|significant|integral|primary|big|regular)\s+)?contributors?\s+(?:to|on|in|of)|(?:key|major|core|integral|driving|central|vital|crucial)\s+(?:player|force|member|part|component|piece|figure|role)s?\s+(?:in|of|behind|on))\b",
         subject: Subject::Own,
         ..E
     },
@@ -530,6 +540,20 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         pattern: r"\bhelped\s+(?:(?:new|other|fellow|junior|senior|many|several|some|a\s+few|[0-9]+|the|our|my)\s+){0,2}(?:users?|customers?|people|students|colleagues|teammates|engineers|developers|contributors|newcomers|members|interns|hires|clients|folks|@[a-z0-9_-]+)\b",
         subject: Subject::Own,
         unless_after: BY_DOING,
+        ..E
+    },
+    PhraseRow {
+        id: "tried-to",
+        code: WeakVerb,
+        message: "“{phrase}” leaves the outcome open: say what you did and what came of it",
+        bad: "Tried to reduce the build time of the monorepo.",
+        good: "I tried to reproduce the crash, but it never happened off the device.",
+        // An attempt told as one, with its failure ("…, but it never …"), is a story, not a
+        // hedge: `analysis::wording` leaves it alone.
+        // Only before a verb of the work itself ("tried to reduce", "attempted to
+        // migrate"): "tried to explain", "tried to power through" tell effort, not a result.
+        pattern: r"\b(?P<hit>(?:tried|attempted)\s+(?:my\s+(?:best|hardest|utmost)\s+)?to)\s+{base-verb}\b",
+        subject: Subject::Own,
         ..E
     },
     PhraseRow {
@@ -681,7 +705,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” makes the work sound casual: say what you did and what came of it",
         bad: "Tinkered with the autoscaler settings for the batch cluster.",
         good: "Users tinkered with the new dashboards.",
-        pattern: r"\b(?:tinker(?:ed|ing)\s+(?:around\s+)?with|play(?:ed|ing)\s+around\s+with|mess(?:ed|ing)\s+(?:around\s+)?with|dabbl(?:ed|ing)\s+(?:in|with)|pok(?:ed|ing)\s+(?:around\s+)?(?:at|with)|chipp(?:ed|ing)\s+in|pitch(?:ed|ing)\s+in)\b",
+        pattern: r"\b(?:tinker(?:ed|ing)\s+(?:around\s+)?with|play(?:ed|ing)\s+around\s+with|mess(?:ed|ing)\s+(?:around\s+)?with|dabbl(?:ed|ing)\s+(?:in|with)|pok(?:ed|ing)\s+(?:around\s+)?(?:at|with)|chipp(?:ed|ing)\s+in|pitch(?:ed|ing)\s+in|hack(?:ed|ing)?\s+(?:away\s+)?(?:on|at))\b",
         subject: Subject::Own,
         ..E
     },
@@ -845,7 +869,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &[""],
         pattern: r"\b(?P<hit>only\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Pronoun,
-        unless_before: r"\b(?:not|was|were|been|is|are|am)|n['’]t",
+        unless_before: r"\b(?:not|was|were|been|is|are|am)|n['’]t|['’](?:m|re|s)",
         // "Only" as a rule the writer set, not a shrug: a pace ("one cluster per week",
         // "two at a time") or a condition ("only promoted builds when the canary passed").
         unless_after: r"(?:[^\s.;:!?]+\s+){0,5}?(?:when|whenever|after|once|if|unless|until|per|at\s+a\s+time|each\s+(?:day|night|week|month|sprint|quarter|release))\b",
@@ -912,7 +936,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &[""],
         pattern: r"\b(?:(?:a|an|a\s+few|a\s+couple\s+of|some|several|the|two|three|few)\s+)?(?P<hit>(?:small|quick|little|tiny|minor|basic)\s+)",
         subject: Subject::OwnObject,
-        unless_after: r"{number}|(?:[a-z-]+\s+)?(?:team|group|squad|crew|committee|cohort)\b|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier)\b|[^.;:!?]*?\b(?:rather\s+than|instead\s+of)\b",
+        unless_after: r"{number}|(?:[a-z-]+\s+)?(?:team|group|squad|crew|committee|cohort)\b|(?:team|group|number|subset|fraction|percentage|portion|share|amount|company|startup|budget|auth|authentication|window|set|bit|while|later|understanding|knowledge|price|cost|overhead|footprint|fee|pool|cluster|sample|margin|part|over|under|more|less|too|longer|faster|slower|better|worse|earlier|prototypes?|mock-?ups?|sketch(?:es)?|drafts?|wireframes?|outlines?|spikes?|poc|demos?|pass|versions?|iterations?|look|overview|summary|recap|intro(?:duction)?|sanity|proof)\b|[^.;:!?]*?\b(?:rather\s+than|instead\s+of)\b",
         ..E
     },
     PhraseRow {
