@@ -612,7 +612,7 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             // "was made far simpler": adverbs of degree before the adjective count too.
             let after_degree = words[participle + 1..]
                 .iter()
-                .find(|w| !(w.pos == Pos::Adverb && !matches!(w.lower.as_str(), "more" | "less")));
+                .find(|w| w.pos != Pos::Adverb || matches!(w.lower.as_str(), "more" | "less"));
             let result_state = (words[participle].lemma == "make"
                 && after_degree.is_some_and(|w| {
                     w.pos == Pos::Adjective || matches!(w.lower.as_str(), "more" | "less")
@@ -779,12 +779,13 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     )
                 })
                 .find(|w| {
-                    !matches!(w.pos, Pos::Adjective | Pos::Adverb)
-                        && !(w.form != Form::Third
+                    let modifier = matches!(w.pos, Pos::Adjective | Pos::Adverb)
+                        || (w.form != Form::Third
                             && matches!(
                                 w.pos,
                                 Pos::ProperNoun | Pos::Other | Pos::Noun | Pos::Verb
-                            ))
+                            ));
+                    !modifier
                 });
             if words[first].lower == "some"
                 && head.is_some_and(|w| {
