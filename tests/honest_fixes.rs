@@ -349,12 +349,12 @@ fn preferred_fixes_keep_tense_qualifiers_case_and_who_did_it() {
         preferred_after(work, "I was primarily responsible for the CI pipeline.").as_deref(),
         Some("I [what you did] the CI pipeline.")
     );
-    // In the work section a passive becomes the writer's, with the object's own case.
+    // Even in the work section a passive does not say the writer did it: ask who.
     assert_eq!(
         preferred_after(work, "Conflict was resolved with patches.").as_deref(),
-        Some("I resolved conflict with patches.")
+        Some("Conflict was resolved by [who] with patches.")
     );
-    // Outside the template's sections nothing says it was the writer: ask who.
+    // Outside the template's sections too.
     assert_eq!(
         preferred_after("## Notes", "The pipeline was migrated to GitHub Actions.").as_deref(),
         Some("The pipeline was migrated by [who] to GitHub Actions.")

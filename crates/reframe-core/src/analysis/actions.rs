@@ -215,7 +215,7 @@ fn quick_fixes(
                 });
             }
             if finding.code == RuleCode::PassiveVoice {
-                out.extend(passive_rewrites(text, finding, wording, index));
+                out.extend(passive_rewrites(text, finding, index));
             }
             if matches!(finding.code, RuleCode::Minimizer | RuleCode::Hedge) && out.is_empty() {
                 out.extend(frame_removals(text, finding, index));
@@ -711,12 +711,7 @@ fn frame_removals(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
 /// Active rewrites of a passive that hides who acted: "The pipeline was deployed last
 /// year" → "I deployed the pipeline last year" (and "We …"), or naming the actor in place
 /// ("was deployed by [who]").
-fn passive_rewrites(
-    text: &str,
-    finding: &Finding,
-    wording: &data::Wording,
-    index: usize,
-) -> Vec<Action> {
+fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> {
     let mut out = Vec::new();
     let flagged = text.get(finding.range.clone()).unwrap_or("");
     // The flagged words are a form of "be" (or "got") and the participle, last.
@@ -763,24 +758,21 @@ fn passive_rewrites(
         )
         && subject.starts_with(|c: char| c.is_alphanumeric())
         && !subject.contains([',', ':', '(', ')', '"', '`', '*', '[', ']']);
-    // "I …" says the writer did it: preferred only in a template section that tells the
-    // writer's work; elsewhere (a resume, a case study) the fix asks who did it.
-    let own_section = !wording.section.is_empty();
+    // "I …" says the writer did it, which the passive did not say: a section that tells
+    // the project ("Project Overview") holds other people's work and the old state too
+    // ("half of the services were written in Node"). The rewrite is an alternative to
+    // choose only if true; the preferred fix asks who did it.
     if simple_subject && let Some(past) = past_of_participle(participle) {
         let object = lowercase_article(subject);
         for who in ["I", "We"] {
             out.push(Action {
-                title: if own_section {
-                    format!("Rewrite as “{who} {past} {object}”")
-                } else {
-                    format!("Rewrite as “{who} {past} {object}” (only if {who} did it)")
-                },
+                title: format!("Rewrite as “{who} {past} {object}” (only if {who} did it)"),
                 kind: ActionKind::QuickFix,
                 edits: vec![Edit {
                     range: sentence.start..finding.range.end,
                     new_text: format!("{who} {past} {object}"),
                 }],
-                preferred: who == "I" && own_section,
+                preferred: false,
                 fixes: Some(index),
             });
         }
