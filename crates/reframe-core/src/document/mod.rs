@@ -181,7 +181,8 @@ impl Document {
     }
 
     /// Makes a document holding `text` whose chunks are at least `min_chunk` bytes long
-    /// (instead of [`MIN_CHUNK`]): small values make many chunks of small texts, for tests.
+    /// (instead of [`MIN_CHUNK`]): small values make many chunks of small texts, for tests;
+    /// the command line, which never edits, uses longer ones.
     pub fn with_min_chunk(text: &str, min_chunk: usize) -> Document {
         Document::with_chunks(text, Some(min_chunk))
     }
