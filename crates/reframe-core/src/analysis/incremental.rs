@@ -333,8 +333,7 @@ impl AnalysisCache {
             if !batch.is_empty() {
                 hand(batch, &mut entries);
             }
-            drop(hand);
-            // The reader's input ends here, so it finishes.
+            // The reader's input ends here, so it finishes (`hand`'s borrow of it ended).
             drop(send);
             match reader.map(|handle| handle.join()) {
                 Ok(Ok(read)) => read,
