@@ -292,16 +292,20 @@ fn config() -> ProptestConfig {
 proptest! {
     #![proptest_config(config())]
 
-    /// Valid edits applied one by one match a `String` and a fresh parse.
+    /// Valid edits applied one by one match a `String` and a fresh parse, whether the
+    /// chunks are walked after every edit or after every `every` edits (an edit is
+    /// resolved by the next walk, so several may wait for one).
     #[test]
     fn incremental_edits_match_string_and_fresh_parse(
         initial in initial_text(),
         edits in prop::collection::vec(edit_strategy(), 1..20),
         min in select(&[0usize, 8, 40][..]),
+        every in 1usize..4,
     ) {
         let mut doc = Document::with_min_chunk(&initial, min);
         let mut model = initial;
-        for edit in edits {
+        let count = edits.len();
+        for (i, edit) in edits.into_iter().enumerate() {
             let enc = ENCODINGS[edit.encoding];
             let offsets = nameable_offsets(&model);
             let a = *edit.start.get(&offsets);
@@ -320,7 +324,9 @@ proptest! {
                 changed.is_some_and(|r| r.start <= start && r.end >= start + edit.text.len()),
                 "changed range misses the edit"
             );
-            assert_matches_fresh_parse(&doc, &model)?;
+            if (i + 1) % every == 0 || i + 1 == count {
+                assert_matches_fresh_parse(&doc, &model)?;
+            }
         }
     }
 

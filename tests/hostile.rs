@@ -459,8 +459,11 @@ fn server_one_long_sentence_with_findings() {
     );
 }
 
-/// Over the issue's bound: the structural rules over 10 MB take about 5 s (release) before
-/// the first diagnostics; keystrokes, other documents and memory are within bounds.
+/// The remaining known miss of issue 19, which asks for 2 s: the first diagnostics of a
+/// 10 MB write-up (structural rules only, over the 5 MiB limit) come after 3–6.5 s
+/// (release, on the shared 2-core machine: 4.9 s before the lazy chunk resolution,
+/// 3.0–4.2 s after), hence five times the bound here; keystrokes (about 40 ms), other
+/// documents (under 20 ms) and memory are within the issue's bounds.
 #[test]
 fn server_a_ten_megabyte_writeup() {
     keystroke_case_within("w10", &big_writeup(10), time_limit() * 5);

@@ -151,9 +151,13 @@ const INLINE_CACHE_CHUNKS: usize = 8;
 /// ([`AnalysisCache::read_all_chunks`]); below it a thread costs more than it saves.
 pub const PARALLEL_FROM: usize = 32 * 1024;
 
-/// How many chunks may wait for the reader thread; when it is behind, the thread that
-/// finds the chunks reads the next one itself.
+/// How many batches of chunks may wait for the reader thread; when it is behind, the
+/// thread that finds the chunks reads the next batch itself.
 const READER_QUEUE: usize = 4;
+
+/// How many chunks are handed to the reader thread at a time (one message and at most one
+/// wake-up per batch rather than per chunk).
+const READER_BATCH: usize = 16;
 
 /// Keys of findings made by any cache, unique in the process (below 2^63; keys of
 /// findings derived from them have the top bit set).
@@ -268,45 +272,68 @@ impl AnalysisCache {
     }
 
     /// Reads every chunk of a document seen for the first time, on two threads: this one
-    /// finds the chunks (their block parses must run in order) and hands each to a
-    /// reader thread while that one keeps up, reading the others itself. A chunk's facts
-    /// depend on its syntax alone, so who reads it does not change them. A panic on the
-    /// reader thread is passed on, as if it had happened here.
+    /// finds the chunks (their block parses must run in order) and hands them, a batch
+    /// of [`READER_BATCH`] at a time, to a reader thread while that one keeps up, reading
+    /// a batch itself when the reader is behind. Reading a chunk is its facts and the
+    /// template sections its headings stand for. A chunk's facts depend on its syntax
+    /// alone, so who reads it does not change them. A panic on the reader thread is
+    /// passed on, as if it had happened here.
     fn read_all_chunks(&mut self, doc: &Document, cx: &Context<'_>) {
-        // Each chunk: identifier, extent, facts (None while the reader thread has them).
-        let mut chunks: Vec<(u64, Range<usize>, Option<ChunkFacts>)> = Vec::new();
+        type Batch = Vec<(usize, ChunkSyntax)>;
+        let template = cx.template;
+        let read =
+            |batch: Batch, inlines: &mut InlineCache, out: &mut Vec<(usize, Box<ChunkEntry>)>| {
+                for (index, syntax) in batch {
+                    let facts = model::read_chunk(&syntax, inlines);
+                    drop(syntax);
+                    out.push((index, ChunkEntry::new(facts, template)));
+                }
+            };
+        // Each chunk: identifier and extent, in order.
+        let mut chunks: Vec<(u64, Range<usize>)> = Vec::new();
+        let mut entries: Vec<(usize, Box<ChunkEntry>)> = Vec::new();
         let handed = std::thread::scope(|scope| {
-            let (send, receive) = mpsc::sync_channel::<(usize, ChunkSyntax)>(READER_QUEUE);
+            let (send, receive) = mpsc::sync_channel::<Batch>(READER_QUEUE);
             let reader = std::thread::Builder::new()
                 .name("reframe-read".into())
                 .spawn_scoped(scope, move || {
                     let mut inlines = InlineCache::default();
-                    receive
-                        .into_iter()
-                        .map(|(index, syntax)| (index, model::read_chunk(&syntax, &mut inlines)))
-                        .collect::<Vec<_>>()
+                    let mut out = Vec::new();
+                    for batch in receive {
+                        read(batch, &mut inlines, &mut out);
+                    }
+                    out
                 });
             let mut send = reader.is_ok().then_some(send);
             let mut inlines = InlineCache::default();
+            let mut batch: Batch = Vec::with_capacity(READER_BATCH);
+            let mut hand = |batch: Batch, entries: &mut Vec<(usize, Box<ChunkEntry>)>| {
+                let batch = match &send {
+                    None => batch,
+                    Some(s) => match s.try_send(batch) {
+                        Ok(()) => return,
+                        Err(TrySendError::Full(batch)) => batch,
+                        Err(TrySendError::Disconnected(batch)) => {
+                            send = None;
+                            batch
+                        }
+                    },
+                };
+                read(batch, &mut inlines, entries);
+            };
             doc.visit_chunks(|chunk| {
                 let index = chunks.len();
-                let (id, range) = (chunk.id(), chunk.range());
-                let syntax = chunk.syntax();
-                let syntax = match send.as_ref().map(|s| s.try_send((index, syntax))) {
-                    None => None,
-                    Some(Ok(())) => {
-                        chunks.push((id, range.clone(), None));
-                        return;
-                    }
-                    Some(Err(TrySendError::Full((_, syntax)))) => Some(syntax),
-                    Some(Err(TrySendError::Disconnected((_, syntax)))) => {
-                        send = None;
-                        Some(syntax)
-                    }
-                };
-                let facts = syntax.map(|syntax| model::read_chunk(&syntax, &mut inlines));
-                chunks.push((id, range, facts));
+                chunks.push((chunk.id(), chunk.range()));
+                batch.push((index, chunk.syntax()));
+                if batch.len() >= READER_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(READER_BATCH));
+                    hand(full, &mut entries);
+                }
             });
+            if !batch.is_empty() {
+                hand(batch, &mut entries);
+            }
+            // The reader's input ends here, so it finishes (`hand`'s borrow of it ended).
             drop(send);
             match reader.map(|handle| handle.join()) {
                 Ok(Ok(read)) => read,
@@ -314,27 +341,30 @@ impl AnalysisCache {
                 Err(_) => Vec::new(),
             }
         });
-        for (index, facts) in handed {
-            if let Some(chunk) = chunks.get_mut(index) {
-                chunk.2 = Some(facts);
+        let mut slots_entries: Vec<Option<Box<ChunkEntry>>> = Vec::new();
+        slots_entries.resize_with(chunks.len(), || None);
+        for (index, entry) in entries.into_iter().chain(handed) {
+            if let Some(slot) = slots_entries.get_mut(index) {
+                *slot = Some(entry);
             }
         }
         let mut line = 0;
         let mut slots = Vec::with_capacity(chunks.len());
-        for (id, range, facts) in chunks {
+        for ((id, range), entry) in chunks.into_iter().zip(slots_entries) {
             // Every chunk was read by one thread or the other; should one be missing, it
             // is read now.
-            let facts = facts.unwrap_or_else(|| {
+            let entry = entry.unwrap_or_else(|| {
                 let mut fallback = InlineCache::default();
-                model::read_chunk(&doc.parse_chunk(range.clone()), &mut fallback)
+                let facts = model::read_chunk(&doc.parse_chunk(range.clone()), &mut fallback);
+                ChunkEntry::new(facts, template)
             });
-            let line_breaks = facts.line_breaks;
+            let line_breaks = entry.facts.line_breaks;
             slots.push(Slot {
                 id,
                 start: range.start,
                 len: range.len(),
                 first_line: line,
-                entry: ChunkEntry::new(facts, cx.template),
+                entry,
                 headings: 0..0,
                 before: None,
             });

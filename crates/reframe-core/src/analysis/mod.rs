@@ -392,6 +392,10 @@ fn endorsed_spans(text: &str, template: &Template) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     for reframe in &template.reframes {
         let strong = reframe.strong.to_lowercase();
+        if strong.len() > lower.len() {
+            // Cannot occur (and setting up the search costs more than the block).
+            continue;
+        }
         let mut from = 0;
         while let Some(at) = lower[from..].find(&strong) {
             spans.push(from + at..from + at + strong.len());

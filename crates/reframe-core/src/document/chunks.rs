@@ -37,6 +37,11 @@
 //! boundary at or after the end of the edit, everything after it is unchanged and kept.
 //! A document is resolved lazily: chunks past the last one asked for are found when they
 //! are first needed, so opening a document parses each chunk once, while it is analysed.
+//! An edit is resolved lazily too: it only drops the chunks it touched and remembers the
+//! old ones after it (the *hints*); the next walk finds the touched ones again (on the
+//! thread that analyses, not the one applying the change). A further edit after the
+//! dropped chunks moves the hints; one before them first finds the dropped chunks again
+//! ([`ChunkState::settle`]), so hints are always one run of old chunks.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -85,6 +90,9 @@ pub(super) struct ChunkState {
     pub fresh: Vec<(u64, ChunkSyntax)>,
     /// The last chunk parsed, for an incremental reparse when the next edit falls in it.
     hot: Option<Hot>,
+    /// That chunk's tree edited for the last edit (and the length of the text it now
+    /// stands for), for the next parse from the frontier.
+    reuse: Option<(Tree, usize)>,
 }
 
 /// The parse of the last chunk found: where it starts, what was parsed, the tree.
@@ -128,18 +136,14 @@ impl ChunkState {
     }
 
     /// Updates the chunks for an edit that replaced `start..old_end` of the old text by
-    /// text ending at `new_end`, then finds again the chunks the edit touched.
-    pub fn edit(
-        &mut self,
-        rope: &Rope,
-        min_chunk: Option<usize>,
-        start: usize,
-        old_end: usize,
-        new_end: usize,
-    ) {
+    /// text ending at `new_end`: drops the chunks the edit touched, for the next walk to
+    /// find again. Call [`ChunkState::settle`] first, on the old text, when
+    /// [`ChunkState::needs_settling`] says so.
+    pub fn edit(&mut self, rope: &Rope, start: usize, old_end: usize, new_end: usize) {
         let moved = |byte: usize| byte - old_end + new_end;
         // The last chunk parsed is of use only to this edit: taken now, whatever happens.
         let hot = self.hot.take();
+        self.reuse = None;
         // Front matter that now ends elsewhere moves the first possible boundary: find
         // every chunk again, lazily.
         let guard = front_matter_guard(rope);
@@ -168,10 +172,14 @@ impl ChunkState {
         };
         let Some(first) = first else {
             // The edit is past the resolved chunks: they stay, and the rest is found
-            // lazily. (`frontier < start` here, so it does not move.)
+            // lazily. (`frontier < start` here, so it does not move.) Hints after the
+            // edit move with it; those before its end are dropped.
             self.fresh.clear();
+            self.move_hints(start, old_end, new_end);
             return;
         };
+        // `settle` ran before an edit at or before the frontier.
+        debug_assert!(self.hints.is_empty());
         let later: Vec<KnownChunk> = self.known[first + 1..]
             .iter()
             .filter(|c| c.start >= old_end)
@@ -196,27 +204,62 @@ impl ChunkState {
         }
         self.resync_from = new_end;
         // The old tree of the chunk the edit falls in, edited to match, when it is the
-        // last chunk parsed (typing goes on in one place).
-        let mut reuse = hot
+        // last chunk parsed (typing goes on in one place). The touched chunks are found
+        // again by the next walk.
+        self.reuse = hot
             .filter(|hot| hot.start == self.frontier && old_end <= hot.start + hot.source.len())
             .map(|hot| edited_tree(hot, rope, start, old_end, new_end));
-        // Find the touched chunks again now, while the edit is fresh: the analysis that
-        // follows needs their syntax anyway.
-        while self.frontier < new_end || !self.hints.is_empty() {
+    }
+
+    /// Whether an edit left old chunks waiting to be adopted, and an edit of
+    /// `start..` would need them found first (it falls at or before the frontier).
+    pub fn needs_settling(&self, start: usize) -> bool {
+        !self.hints.is_empty() && start <= self.frontier
+    }
+
+    /// Finds the chunks an earlier edit dropped until its hints are adopted (or the text
+    /// ends), keeping their syntax for the next walk.
+    pub fn settle(&mut self, rope: &Rope, min_chunk: Option<usize>) {
+        while !self.hints.is_empty() {
             if self.frontier >= rope.len_bytes() {
                 self.hints.clear();
                 break;
             }
-            let (id, syntax) = self.resolve_next_with(rope, min_chunk, reuse.take());
+            let (id, syntax) = self.resolve_next(rope, min_chunk);
             self.keep_fresh(id, syntax);
         }
+    }
+
+    /// Moves the hints for an edit past the frontier (see [`ChunkState::edit`]).
+    fn move_hints(&mut self, start: usize, old_end: usize, new_end: usize) {
+        if self.hints.is_empty() || start > self.hints_frontier {
+            // Before the edit (the last one's following byte too): unchanged.
+            return;
+        }
+        if self.hints_frontier < old_end {
+            self.hints.clear();
+            return;
+        }
+        let moved = |byte: usize| byte - old_end + new_end;
+        self.hints.retain(|c| c.start >= old_end);
+        for hint in &mut self.hints {
+            hint.start = moved(hint.start);
+        }
+        self.hints_frontier = moved(self.hints_frontier);
+        let earlier = if self.resync_from >= old_end {
+            moved(self.resync_from)
+        } else {
+            0
+        };
+        self.resync_from = new_end.max(earlier);
     }
 
     /// Finds the chunk that starts at the frontier and adds it, adopting the old chunks
     /// after it when the boundary found is one of theirs. Returns the new chunk's
     /// identifier and syntax. The frontier must be before the end of the text.
     pub fn resolve_next(&mut self, rope: &Rope, min_chunk: Option<usize>) -> (u64, ChunkSyntax) {
-        self.resolve_next_with(rope, min_chunk, None)
+        let reuse = self.reuse.take();
+        self.resolve_next_with(rope, min_chunk, reuse)
     }
 
     /// [`ChunkState::resolve_next`], reparsing `reuse` (an old tree edited to match, and

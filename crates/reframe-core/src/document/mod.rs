@@ -62,10 +62,11 @@
 //! after a BOM parses as it would without one (the tests check this, including a BOM
 //! typed or deleted at the start).
 //!
-//! An incremental change edits the rope, then finds again the chunk it falls in (and its
-//! neighbours when the edit moved a boundary), parsing only them; their syntax is kept for
-//! the next walk. A full replacement (`range: None`) forgets every chunk, so it always
-//! resynchronises. Cost of a keystroke: the rope edit and the position conversions are
+//! An incremental change edits the rope and drops the chunk it falls in; the next walk
+//! finds it again (and its neighbours when the edit moved a boundary), parsing only them,
+//! so applying a change parses nothing (unless it falls before chunks an earlier change
+//! left to find: those are found first). A full replacement (`range: None`) forgets every
+//! chunk, so it always resynchronises. Cost of a keystroke: the rope edit and the position conversions are
 //! logarithmic in the text; the reparse is proportional to the chunk; the walk costs a
 //! few integer operations per chunk.
 
@@ -180,7 +181,8 @@ impl Document {
     }
 
     /// Makes a document holding `text` whose chunks are at least `min_chunk` bytes long
-    /// (instead of [`MIN_CHUNK`]): small values make many chunks of small texts, for tests.
+    /// (instead of [`MIN_CHUNK`]): small values make many chunks of small texts, for tests;
+    /// the command line, which never edits, uses longer ones.
     pub fn with_min_chunk(text: &str, min_chunk: usize) -> Document {
         Document::with_chunks(text, Some(min_chunk))
     }
@@ -306,22 +308,19 @@ impl Document {
             self.last_changed = Some(start..start);
             return;
         }
+        let chunks = self.chunks.get_mut().unwrap_or_else(|p| p.into_inner());
+        if chunks.needs_settling(start) {
+            // An earlier edit's chunks are still to be found, and this one falls before
+            // them: found now, on the text they were dropped from.
+            chunks.settle(&self.rope, self.min_chunk);
+        }
         let start_char = self.rope.byte_to_char(start);
         let end_char = self.rope.byte_to_char(end);
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
         let new_end = start + new_text.len();
-        let chunks = self.chunks.get_mut().unwrap_or_else(|p| p.into_inner());
-        chunks.edit(&self.rope, self.min_chunk, start, end, new_end);
-        // What changed: the edit, widened to the chunks found again.
-        let mut changed = start..new_end;
-        for (_, syntax) in &chunks.fresh {
-            let range = syntax.range();
-            if range.start <= changed.end && changed.start <= range.end {
-                changed = changed.start.min(range.start)..changed.end.max(range.end);
-            }
-        }
-        self.last_changed = Some(changed);
+        chunks.edit(&self.rope, start, end, new_end);
+        self.last_changed = Some(start..new_end);
     }
 
     /// Moves a byte offset into the text and back to the start of the
@@ -552,11 +551,10 @@ impl Document {
         chunks::parse_known_chunk(&self.rope, range)
     }
 
-    /// The byte range of the current text whose text or syntax may differ
-    /// from before the last [`Document::apply_change`] (coarse: it covers at
-    /// least the inserted text and every inline node that was reparsed).
-    /// `None` until the first change; a full replacement gives the whole text
-    /// and an empty change an empty range.
+    /// The byte range of the current text that the last [`Document::apply_change`]
+    /// wrote (the inserted text; its syntax around it may differ too). `None` until the
+    /// first change; a full replacement gives the whole text and an empty change an
+    /// empty range.
     pub fn last_changed_bytes(&self) -> Option<Range<usize>> {
         self.last_changed.clone()
     }
