@@ -94,55 +94,82 @@ impl HeadingIndex {
     pub(crate) fn lookup(&self, text: &str) -> (Option<usize>, Vec<usize>) {
         let (number, title) = split_heading_number(text);
         let words = title_words(&title);
-        let mut keys = vec![
-            format!("h:{}", normalize_label(text)),
-            format!("a:{}", normalize_label(&title)),
-        ];
-        if !words.is_empty() {
-            keys.push(format!("aw:{}", words.join(" ")));
-        }
-        let exact = keys
-            .iter()
-            .filter_map(|k| self.keys.get(k)?.first().copied())
-            .min();
+        // One buffer for every key probed: a heading is looked up once per analysis, and
+        // a document of many headings would otherwise allocate a string per key.
+        let mut key = String::with_capacity(text.len() + 4);
+        let mut probe = |prefix: &str, body: &mut dyn FnMut(&mut String)| {
+            key.clear();
+            key.push_str(prefix);
+            body(&mut key);
+            self.keys.get(key.as_str())
+        };
+        let exact = [
+            probe("h:", &mut |k| k.push_str(&normalize_label(text))),
+            probe("a:", &mut |k| k.push_str(&normalize_label(&title))),
+            if words.is_empty() {
+                None
+            } else {
+                probe("aw:", &mut |k| push_joined(k, &words))
+            },
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|sections| sections.first().copied())
+        .min();
         if exact.is_some() {
             return (exact, Vec::new());
         }
-        if let Some(number) = number {
-            keys.push(format!("n:{number}"));
+        let mut out: Vec<usize> = Vec::new();
+        let mut take = |sections: Option<&Vec<usize>>| {
+            if let Some(sections) = sections {
+                out.extend(sections.iter().take(MAX_CANDIDATES).copied());
+            }
+        };
+        if let Some(number) = &number {
+            take(probe("n:", &mut |k| k.push_str(number)));
         }
         for word in &words {
-            word_keys(word, &mut keys);
+            for_each_word_key(word, |variant| {
+                take(probe("w:", &mut |k| k.push_str(variant)))
+            });
         }
-        let mut out: Vec<usize> = keys
-            .iter()
-            .filter_map(|k| self.keys.get(k))
-            .flat_map(|sections| sections.iter().take(MAX_CANDIDATES).copied())
-            .collect();
         out.sort_unstable();
         out.dedup();
         (None, out)
     }
 }
 
-/// The keys of a title word: itself, and for a word of five bytes or more (where a match
-/// allows one edit) each spelling with one character left out; a word of more than 64
-/// characters only matches itself.
-fn word_keys(word: &str, keys: &mut Vec<String>) {
-    keys.push(format!("w:{word}"));
-    let chars: Vec<char> = word.chars().collect();
-    if word.len() < 5 || chars.len() > 64 {
+fn push_joined(out: &mut String, words: &[String]) {
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+}
+
+/// Calls `each` with a title word and, for a word of five bytes or more (where a match
+/// allows one edit), each spelling with one character left out; a word of more than 64
+/// characters only with itself.
+fn for_each_word_key(word: &str, mut each: impl FnMut(&str)) {
+    each(word);
+    if word.len() < 5 || word.chars().count() > 64 {
         return;
     }
-    for skip in 0..chars.len() {
-        let variant: String = chars
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| k != skip)
-            .map(|(_, c)| c)
-            .collect();
-        keys.push(format!("w:{variant}"));
+    let mut variant = String::with_capacity(word.len());
+    for (skip, _) in word.char_indices() {
+        variant.clear();
+        variant.push_str(&word[..skip]);
+        let rest = &word[skip..];
+        let after = rest.chars().next().map_or(0, char::len_utf8);
+        variant.push_str(&rest[after..]);
+        each(&variant);
     }
+}
+
+/// The keys of a title word (see [`for_each_word_key`]).
+fn word_keys(word: &str, keys: &mut Vec<String>) {
+    for_each_word_key(word, |variant| keys.push(format!("w:{variant}")));
 }
 
 /// Words that carry no meaning for matching headings.

@@ -868,7 +868,7 @@ const WARM_UP_TEXT: &str = include_str!("../../../examples/ci-migration.md");
 /// that no message and no panic in a handler stops the server. The output goes through
 /// [`publish::Output`], which the publish worker writes diagnostics to directly.
 pub async fn run_stdio() -> bool {
-    memory::single_arena();
+    memory::cap_arenas();
     let stdin = transport::Input::new(tokio::io::stdin());
     let (output, writer) = publish::Output::start(std::io::stdout());
     let stdout = output.clone();
