@@ -138,6 +138,7 @@ const SITUATION_ADVERBS: &[&str] = &[
 /// did, so it hides none of the writer's work.
 const OTHERS_ACT: &[&str] = &[
     "accept",
+    "acknowledge",
     "acquire",
     "admit",
     "approve",
@@ -412,6 +413,21 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 .copied()
                 .find(|&i| matches!(words[i].pos, Pos::Verb | Pos::Aux | Pos::Adjective))
                 .unwrap_or(first);
+            // "Continued hacking on …", "began working with …": the gerund is the aspect
+            // verb's object, and that verb's clause says whose work it is.
+            let verb = match verb.checked_sub(1) {
+                Some(a)
+                    if words[verb].form == Form::Gerund
+                        && words[a].pos == Pos::Verb
+                        && matches!(
+                            words[a].lemma.as_str(),
+                            "continue" | "begin" | "start" | "keep" | "resume"
+                        ) =>
+                {
+                    a
+                }
+                _ => verb,
+            };
             let clause = language::clause_of(words, verb);
             // The opener must belong to this clause: "with which we operated we were able
             // to …" has another verb between the two.
@@ -505,6 +521,20 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     return rejected(line!());
                 }
             }
+            // "Contributed adding …": the last word must be a gerund ("contributed
+            // nothing" is not).
+            if hit.row == "contributed-doing"
+                && !(words[last].pos == Pos::Verb && words[last].form == Form::Gerund)
+            {
+                return rejected(line!());
+            }
+            // "Worked with many server OS types", "worked with standard server
+            // components": experience with things, no one whose part the phrase hides.
+            if matches!(hit.row.as_ref(), "worked-with" | "working-with-bullet")
+                && works_with_things(&words[last + 1..])
+            {
+                return rejected(line!());
+            }
             // "I had the privilege of working on …": whose privilege it was, the verb
             // before it tells.
             if hit.row == "privilege-of-working-on" {
@@ -544,6 +574,14 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 return rejected(line!());
             }
             if OTHERS_ACT.contains(&words[participle].lemma.as_str()) {
+                return rejected(line!());
+            }
+            // "a new manager was brought in", "was brought on to the team": hired.
+            let hired = words[participle].lemma == "bring"
+                && words
+                    .get(participle + 1)
+                    .is_some_and(|w| matches!(w.lower.as_str(), "in" | "on" | "aboard"));
+            if hired {
                 return rejected(line!());
             }
             // "it was decided that …", "it was mentioned in the task description": an
@@ -671,9 +709,12 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 });
             // "I think what mattered most was …": an opinion about what counted.
             let what_clause = FRAME_ROWS.contains(&hit.row.as_ref())
-                && words
-                    .get(last + 1)
-                    .is_some_and(|w| matches!(w.lower.as_str(), "what" | "that's" | "how"));
+                && words.get(last + 1).is_some_and(|w| {
+                    matches!(
+                        w.lower.as_str(),
+                        "what" | "what's" | "what’s" | "that's" | "that’s" | "how"
+                    )
+                });
             if degree || superlative || what_clause {
                 return rejected(line!());
             }
@@ -794,6 +835,25 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
             {
                 return rejected(line!());
             }
+            // "put some serious work in", "some real progress": emphasis, not a shrug.
+            if words[first].lower == "some"
+                && words.get(last + 1).is_some_and(|w| {
+                    matches!(
+                        w.lower.as_str(),
+                        "serious"
+                            | "real"
+                            | "significant"
+                            | "considerable"
+                            | "substantial"
+                            | "major"
+                            | "heavy"
+                            | "huge"
+                            | "big"
+                    )
+                })
+            {
+                return rejected(line!());
+            }
             // A figure right after ("only 2 of 40", "just 30 minutes") is a fact, not a shrug.
             let numeral = |w: &Word| {
                 w.pos == Pos::Numeral || w.lower.starts_with(|c: char| c.is_ascii_digit())
@@ -806,6 +866,19 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 _ => false,
             };
             if figure {
+                return rejected(line!());
+            }
+            // "rather than just giving in", "instead of just patching it": the word sets
+            // off what was not done, against what was.
+            let contrast = first >= 2
+                && matches!(
+                    (
+                        words[first - 2].lower.as_str(),
+                        words[first - 1].lower.as_str()
+                    ),
+                    ("rather", "than") | ("instead", "of")
+                );
+            if contrast {
                 return rejected(line!());
             }
             // The word it shrinks is someone else's action: not the writer's work.
@@ -821,6 +894,74 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
         }
         _ => true,
     }
+}
+
+/// Plural nouns naming kinds of things one works with (hardware, software, data), not
+/// people or teams.
+const THINGS: &[&str] = &[
+    "components",
+    "servers",
+    "systems",
+    "tools",
+    "technologies",
+    "frameworks",
+    "languages",
+    "databases",
+    "types",
+    "platforms",
+    "libraries",
+    "devices",
+    "datasets",
+    "formats",
+    "protocols",
+];
+
+/// Plural nouns naming people or groups of them.
+const PEOPLE: &[&str] = &[
+    "teams",
+    "people",
+    "users",
+    "customers",
+    "clients",
+    "engineers",
+    "developers",
+    "members",
+    "colleagues",
+    "teammates",
+    "stakeholders",
+    "partners",
+    "vendors",
+    "owners",
+    "leads",
+    "managers",
+    "designers",
+    "analysts",
+    "students",
+    "interns",
+    "contributors",
+];
+
+/// Whether the object after "worked with" names things and no people: "many server OS
+/// types", not "service teams" or "the Product Owner". The object ends at punctuation, an
+/// adposition, "to" or "including".
+fn works_with_things(after: &[Word]) -> bool {
+    let object: Vec<&Word> = after
+        .iter()
+        .take_while(|w| {
+            !matches!(w.pos, Pos::Punctuation | Pos::Adposition)
+                && !matches!(
+                    w.lower.as_str(),
+                    "to" | "including" | "such" | "like" | "and"
+                )
+        })
+        .take(6)
+        .collect();
+    object.iter().any(|w| THINGS.contains(&w.lower.as_str()))
+        && !object.iter().any(|w| {
+            PEOPLE.contains(&w.lower.as_str())
+                || (w.pos == Pos::ProperNoun && w.lower != "os")
+                || w.lower.starts_with('@')
+        })
 }
 
 /// Verbs whose subject can do them alone ("error rates dropped", "the team grew"): a noun
@@ -1171,10 +1312,25 @@ const MENTAL_VERBS: &[&str] = &[
 /// Whether the clause around a hedge at `first..=last` holds a modal: back to its start,
 /// and forward up to ten words.
 fn in_forecast(words: &[Word], first: usize, last: usize) -> bool {
+    // "I'll keep it up, and probably further": an adverb that opens an elliptical
+    // conjunct ("and probably …") belongs to the clause before the comma.
+    let elliptical = first >= 1
+        && matches!(words[first - 1].lower.as_str(), "and" | "or")
+        && words
+            .get(first + 1)
+            .is_none_or(|w| w.pos != Pos::Verb || w.form == Form::None);
+    let mut commas = 0;
     let before = words[..first]
         .iter()
         .rev()
-        .take_while(|w| !matches!(w.lower.as_str(), "," | ";" | ":"))
+        .take_while(|w| match w.lower.as_str() {
+            ";" | ":" => false,
+            "," => {
+                commas += 1;
+                elliptical && commas == 1
+            }
+            _ => true,
+        })
         .any(is_modal);
     let after = words[last + 1..]
         .iter()
@@ -1531,6 +1687,93 @@ mod tests {
             judged("I wrote some Terraform for the cluster.", Role::Work).len(),
             1
         );
+    }
+
+    #[test]
+    fn worked_with_things_contrast_felt_like_and_acknowledged() {
+        // Experience with things hides no one's part; people or a team keep the finding.
+        for left in [
+            "Worked with standard server components as well as branded servers (Dell, HP).",
+            "Worked with many server OS types including Windows and Linux.",
+        ] {
+            assert!(judged(left, Role::Work).is_empty(), "{left}");
+        }
+        for kept in [
+            "Worked with service teams to launch the new cache layer.",
+            "Worked with the platform teams on their database migrations.",
+            "Working closely with business units and engineers.",
+        ] {
+            assert_eq!(judged(kept, Role::Work).len(), 1, "{kept}");
+        }
+        // "rather than just …" sets off what was not done.
+        assert!(
+            judged(
+                "I planned each week rather than just giving in to the backlog.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert_eq!(judged("I just restarted the pods.", Role::Work).len(), 1);
+        // "I felt like I was …" hedges the claim as "I feel like" does; "what's" is an opinion.
+        assert_eq!(
+            judged("I felt like I was the glue of the team.", Role::Work).len(),
+            1
+        );
+        assert!(
+            judged(
+                "I think what's more important was the time to learn.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        // Emphasis, not a shrug; a forecast carried over "…, and probably …".
+        assert!(judged("Put some serious work in K8S.", Role::Work).is_empty());
+        assert_eq!(judged("Put some work into the docs.", Role::Work).len(), 1);
+        assert!(
+            judged(
+                "I'll keep updating the feature until the end of the year, and probably further.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            judged(
+                "I rewrote the parser, and probably fixed the leak.",
+                Role::Work
+            )
+            .len(),
+            1
+        );
+        // Bringing someone in is hiring them; bringing a service back is work.
+        assert!(
+            judged(
+                "After a new manager was brought in, I mentored the team.",
+                Role::Work
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            judged(
+                "The service was brought back online within an hour.",
+                Role::Work
+            )
+            .len(),
+            1
+        );
+        // A verb of aspect before the gerund: whose work, its subject tells.
+        assert_eq!(
+            judged("Continued hacking on the unwrap docs.", Role::Work).len(),
+            1
+        );
+        assert!(judged("Users kept hacking on the old version.", Role::Work).is_empty());
+        // "Contributed" before a gerund; "contributed nothing" is no finding.
+        assert_eq!(
+            judged("Contributed creating weekly demos.", Role::Work).len(),
+            1
+        );
+        assert!(judged("Other teams contributed nothing to the plan.", Role::Work).is_empty());
+        // Acknowledging is others' doing.
+        assert!(judged("My patch was acknowledged and discussed.", Role::Work).is_empty());
     }
 
     #[test]

@@ -532,6 +532,16 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "contributed-doing",
+        code: WeakVerb,
+        message: "“{phrase}” blurs your part: say what you did",
+        bad: "Contributed adding user stories.",
+        good: "Other teams contributed nothing to the plan.",
+        pattern: r"\b(?P<hit>contribut(?:ed|es?)\s+[a-z]+ing)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
         id: "helped-people",
         code: WeakVerb,
         message: "“{phrase}” blurs your part: say what you did for them",
@@ -1028,7 +1038,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I feel like the team deploys more confidently now.",
         good: "I felt the pressure of the deadline.",
         replace: &[""],
-        pattern: r"\b(?P<hit>(?:I|we)\s+feel\s+(?:like|that)\s+)",
+        pattern: r"\b(?P<hit>(?:I|we)\s+(?:feel\s+(?:like|that)|felt\s+like)\s+)",
         ..E
     },
     PhraseRow {

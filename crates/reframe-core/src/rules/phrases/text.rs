@@ -371,6 +371,20 @@ pub(crate) fn own_subject(before: &str, sentence: &str) -> bool {
     own_tokens(&mut toks, sentence)
 }
 
+/// Verbs of aspect that take the writer's gerund: "continued working on", "began hacking on".
+const ASPECT_VERBS: &[&str] = &[
+    "continued",
+    "continue",
+    "continues",
+    "began",
+    "begin",
+    "started",
+    "start",
+    "kept",
+    "keep",
+    "resumed",
+];
+
 fn own_tokens(toks: &mut Vec<Tok>, sentence: &str) -> bool {
     strip_adverbs(toks);
     let Some(last) = toks.last() else {
@@ -378,6 +392,12 @@ fn own_tokens(toks: &mut Vec<Tok>, sentence: &str) -> bool {
     };
     if is_word(last, OWN_PRONOUNS) {
         return true;
+    }
+    // "Continued hacking on …", "I kept working with …": a verb of aspect before the
+    // gerund; whose work it is, the aspect verb's own subject tells.
+    if is_word(last, ASPECT_VERBS) {
+        toks.pop();
+        return own_tokens(toks, sentence);
     }
     if is_word(last, &["team"]) && toks.len() >= 2 && is_word(&toks[toks.len() - 2], &["my", "our"])
     {
