@@ -357,14 +357,7 @@ fn every_offered_rewrite_fixes_every_rows_bad_example() {
 /// Whether a finding's data is the kind its code makes (the readers match on both).
 fn data_fits(code: RuleCode, data: &FindingData) -> bool {
     match data {
-        FindingData::Wording(_) => matches!(
-            code,
-            RuleCode::WeakVerb
-                | RuleCode::Minimizer
-                | RuleCode::Hedge
-                | RuleCode::PassiveVoice
-                | RuleCode::Custom(_)
-        ),
+        FindingData::Wording(_) => code.is_phrase_rule(),
         FindingData::Placeholder(_) => code == RuleCode::Placeholder,
         FindingData::EmptyField(_) => code == RuleCode::EmptyField,
         FindingData::FieldPrompt(_) | FindingData::Guidance(_) => code == RuleCode::TemplatePrompt,

@@ -97,19 +97,18 @@ impl HeadingIndex {
         // One buffer for every key probed: a heading is looked up once per analysis, and
         // a document of many headings would otherwise allocate a string per key.
         let mut key = String::with_capacity(text.len() + 4);
-        let mut probe = |prefix: &str, body: &mut dyn FnMut(&mut String)| {
+        let mut probe = |parts: &[&str]| {
             key.clear();
-            key.push_str(prefix);
-            body(&mut key);
+            parts.iter().for_each(|part| key.push_str(part));
             self.keys.get(key.as_str())
         };
         let exact = [
-            probe("h:", &mut |k| k.push_str(&normalize_label(text))),
-            probe("a:", &mut |k| k.push_str(&normalize_label(&title))),
+            probe(&["h:", &normalize_label(text)]),
+            probe(&["a:", &normalize_label(&title)]),
             if words.is_empty() {
                 None
             } else {
-                probe("aw:", &mut |k| push_joined(k, &words))
+                probe(&["aw:", &words.join(" ")])
             },
         ]
         .into_iter()
@@ -126,25 +125,14 @@ impl HeadingIndex {
             }
         };
         if let Some(number) = &number {
-            take(probe("n:", &mut |k| k.push_str(number)));
+            take(probe(&["n:", number]));
         }
         for word in &words {
-            for_each_word_key(word, |variant| {
-                take(probe("w:", &mut |k| k.push_str(variant)))
-            });
+            for_each_word_key(word, |variant| take(probe(&["w:", variant])));
         }
         out.sort_unstable();
         out.dedup();
         (None, out)
-    }
-}
-
-fn push_joined(out: &mut String, words: &[String]) {
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(word);
     }
 }
 

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use reframe_core::rules::RuleCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tower_lsp_server::ls_types::{
@@ -193,18 +192,6 @@ pub const ALLOW_PHRASE: &str = "reframe.allowPhrase";
 /// At most this many "Allow …" actions per request (one per distinct phrase).
 const MAX_ALLOW_ACTIONS: usize = 20;
 
-/// Whether a finding comes from a wording rule, whose phrase can be allowed.
-fn is_wording(code: RuleCode) -> bool {
-    matches!(
-        code,
-        RuleCode::WeakVerb
-            | RuleCode::Minimizer
-            | RuleCode::Hedge
-            | RuleCode::PassiveVoice
-            | RuleCode::Custom(_)
-    )
-}
-
 /// "Allow “<phrase>” in this folder's .reframe.toml" for the wording findings in `range`:
 /// a command the server runs (`workspace/executeCommand`), which edits the file on disk.
 /// Only for documents that are files.
@@ -222,7 +209,7 @@ fn allow_actions(
     let mut out = Vec::new();
     for finding in &analysis.findings {
         let touches = finding.range.start <= range.end && range.start <= finding.range.end;
-        if !touches || !is_wording(finding.code) {
+        if !touches || !finding.code.is_phrase_rule() {
             continue;
         }
         let Some(phrase) = text.get(finding.range.clone()).map(str::trim) else {

@@ -814,7 +814,7 @@ fn passive_rewrites(text: &str, finding: &Finding, index: usize) -> Vec<Action> 
             range: particle_end..particle_end,
             new_text: " by [who]".to_string(),
         }],
-        preferred: !out.iter().any(|a| a.preferred),
+        preferred: true,
         fixes: Some(index),
     });
     out
