@@ -70,7 +70,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources.tsv"
 LABELS = HERE / "labels.tsv"
-SETS = {"panel": HERE, "holdout": HERE / "holdout", "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3"}
+SETS = {"panel": HERE, "holdout": HERE / "holdout", "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3", "test4": HERE / "test4"}
 CURRENT_SET = "panel"
 
 
