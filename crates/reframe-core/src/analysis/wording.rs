@@ -148,6 +148,7 @@ const OTHERS_ACT: &[&str] = &[
     "fund",
     "grant",
     "hire",
+    "hold",
     "invite",
     "merge",
     "nominate",
@@ -260,6 +261,18 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                     let clause = language::clause_of(words, first);
                     // "I didn't manage to finish" says it was not done: no finding.
                     if clause.negated {
+                        return rejected(line!());
+                    }
+                    // "I hope I am able to …", "we plan to be able to …": a wish or a
+                    // plan, not work done.
+                    let wished = clause_before(words, first).take(6).any(|w| {
+                        w.pos == Pos::Verb
+                            && matches!(
+                                w.lemma.as_str(),
+                                "hope" | "wish" | "plan" | "want" | "expect" | "intend" | "aim"
+                            )
+                    });
+                    if wished {
                         return rejected(line!());
                     }
                     // "was able to send the patch and complete the application": the frame
@@ -426,7 +439,37 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 {
                     a
                 }
+                // "ended up contributing to …": the same, with a particle.
+                Some(a)
+                    if a > 0
+                        && words[verb].form == Form::Gerund
+                        && words[a].lower == "up"
+                        && words[a - 1].lemma == "end" =>
+                {
+                    a - 1
+                }
                 _ => verb,
+            };
+            // "spent the week trying to …": the gerund tells what the spending was.
+            let verb = if words[verb].form == Form::Gerund {
+                (verb.saturating_sub(8)..verb)
+                    .rev()
+                    .take_while(|&i| !matches!(words[i].lower.as_str(), "," | ";"))
+                    .find(|&i| words[i].pos == Pos::Verb && words[i].lemma == "spend")
+                    .unwrap_or(verb)
+            } else {
+                verb
+            };
+            // "Wrote tests … as well as worked on …": the verb joins the bullet's first.
+            let verb = if verb >= 3
+                && words[verb - 1].lower == "as"
+                && words[verb - 2].lower == "well"
+                && words[verb - 3].lower == "as"
+                && words[0].pos == Pos::Verb
+            {
+                0
+            } else {
+                verb
             };
             let clause = language::clause_of(words, verb);
             // The opener must belong to this clause: "with which we operated we were able
@@ -605,6 +648,14 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                         | "feel"
                 );
             // "was built on React", "is focused on": what a thing rests on, a relation.
+            // "was filled with smart people", "is packed with features": what a thing holds.
+            let holds = matches!(
+                words[participle].lemma.as_str(),
+                "fill" | "pack" | "crowd" | "populate" | "staff" | "equip"
+            ) && words.get(participle + 1).is_some_and(|w| w.lower == "with");
+            if holds {
+                return rejected(line!());
+            }
             let relation = matches!(words[participle].lemma.as_str(), "build" | "focus")
                 && words
                     .get(participle + 1)
@@ -865,7 +916,13 @@ pub fn judge(sentences: &mut Sentences<'_>, hit: &mut PhraseHit, role: Role) -> 
                 }
                 _ => false,
             };
-            if figure {
+            // "only updated 11 articles": "only" limits the count the verb states.
+            let counted = words[first].lower == "only"
+                && words.get(last + 1).is_some_and(|w| w.pos == Pos::Verb)
+                && words
+                    .get(last + 2..(last + 4).min(words.len()))
+                    .is_some_and(|ws| ws.iter().any(numeral));
+            if figure || counted {
                 return rejected(line!());
             }
             // "rather than just giving in", "instead of just patching it": the word sets
@@ -1086,6 +1143,8 @@ fn reduced_passive(sentence: &str, words: &[Word], first: usize, last: usize) ->
             w.pos,
             Pos::Determiner | Pos::Adjective | Pos::Noun | Pos::ProperNoun | Pos::Numeral | Pos::Other
         ) || (w.pos == Pos::Adverb && k + 1 == phrase.len() && w.lower.ends_with("ly"))
+            // "98% revenue protected": a figure's sign.
+            || (w.lower == "%" && k > 0 && phrase[k - 1].pos == Pos::Numeral)
             // A modifier the tagger read as a verb: "Billing service", "Proposal doc" (a
             // base form only as the bullet's capitalised first word; "clarify information
             // provided" is an imperative).
@@ -1687,6 +1746,89 @@ mod tests {
             judged("I wrote some Terraform for the cluster.", Role::Work).len(),
             1
         );
+    }
+
+    #[test]
+    fn frames_coordination_figures_and_states() {
+        let weak = |text: &str| {
+            judged(text, Role::Work)
+                .into_iter()
+                .filter(|(c, _)| *c == RuleCode::WeakVerb)
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+        };
+        // Kept: frames and verbs whose subject is the writer.
+        for (text, flagged) in [
+            (
+                "I have also been able to author my own projects.",
+                "been able to author",
+            ),
+            (
+                "Did some time on SRE and helped upgrade our monolith.",
+                "helped upgrade",
+            ),
+            (
+                "Wrote tests as well as worked on bug fixes in Python.",
+                "worked on",
+            ),
+            (
+                "Continuing to work on more endpoints.",
+                "Continuing to work on",
+            ),
+            (
+                "I made several contributions to the provider.",
+                "made several contributions to",
+            ),
+            ("I work on a suite of Go services.", "I work on"),
+            (
+                "I spent the whole week trying to prototype a build cycle.",
+                "trying to",
+            ),
+            (
+                "I attempted major changes to the release automation.",
+                "attempted",
+            ),
+            (
+                "We worked hard together with Jonas to ship it.",
+                "worked hard together",
+            ),
+        ] {
+            assert_eq!(weak(text), vec![flagged.to_string()], "{text}");
+        }
+        // Left alone: a hope, someone else's subject, a negated attempt.
+        for text in [
+            "I hope I am able to materialize some of those.",
+            "The team I joined was trying to fix it.",
+            "I attempted several fixes that did not work.",
+        ] {
+            assert!(weak(text).is_empty(), "{text}");
+        }
+        // Minimizers: an adverb between "just" and the verb; "only" before a count.
+        assert_eq!(
+            judged("I just quickly removed the old forms.", Role::Work),
+            vec![(RuleCode::Minimizer, "just".to_string())]
+        );
+        assert!(judged("I only updated 11 articles this year.", Role::Work).is_empty());
+        // Passives: a figure before a result fragment; what a thing holds; an event held.
+        assert_eq!(
+            judged("98% revenue protected through feature parity", Role::Work),
+            vec![(RuleCode::PassiveVoice, "98% revenue protected".to_string())]
+        );
+        for text in [
+            "The startup was filled with smart physicists.",
+            "The tool was intended to provide an interface.",
+            "A community chat was held on Zulip this week.",
+        ] {
+            assert!(judged(text, Role::Work).is_empty(), "{text}");
+        }
+        // "I dare say" drops and leaves the claim, subject and all.
+        let rules = PhraseRules::builtin();
+        let text = "I dare to say that is 60% complete.";
+        let hit = scan(text, &rules)
+            .into_iter()
+            .find(|h| h.code == RuleCode::Hedge)
+            .expect("a hedge");
+        assert_eq!(hit.replacements, vec!["That".to_string()]);
     }
 
     #[test]

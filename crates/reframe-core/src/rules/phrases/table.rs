@@ -237,7 +237,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         replace: &["{past:v}"],
         // Who was able is decided on the sentence (`analysis::wording`): the writer, a
         // bullet with no subject, or a verb coordinated with one.
-        pattern: r"\b(?P<hit>(?:(?:was|were|am|is|are)\s+(?:(?:then|still|also|now|thus|finally|soon|eventually|ultimately|[a-z]+ly)\s+)?able|(?:did\s+)?manage[ds]?)\s+to\s+(?:[a-z]+ly\s+(?:and\s+[a-z]+ly\s+)?)?(?P<v>[a-z]+))\b",
+        pattern: r"\b(?P<hit>(?:(?:was|were|am|is|are|been)\s+(?:(?:then|still|also|now|thus|finally|soon|eventually|ultimately|[a-z]+ly)\s+)?able|(?:did\s+)?manage[ds]?)\s+to\s+(?:[a-z]+ly\s+(?:and\s+[a-z]+ly\s+)?)?(?P<v>[a-z]+))\b",
         subject: Subject::Any,
         ..E
     },
@@ -308,7 +308,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         message: "“{phrase}” hides your part: say what you did",
         bad: "Sam and I worked closely together to ship the migration.",
         good: "The two teams worked closely together to ship the migration.",
-        pattern: r"\b(?P<hit>worked\s+(?:closely\s+)?(?:together|side\s+by\s+side))\s+(?:to|on|with)\b",
+        pattern: r"\b(?P<hit>worked\s+(?:(?:closely|hard|[a-z]+ly)\s+)?(?:together|side\s+by\s+side))\s+(?:to|on|with)\b",
         subject: Subject::Own,
         ..E
     },
@@ -320,6 +320,68 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         good: "Then the team started working on the plugin system.",
         pattern: r"\b(?:started|began|kept|continued)\s+working\s+on\b",
         subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "went-on-to-work-on",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you did: say what you built, fixed or delivered",
+        bad: "Continuing to work on more endpoints for the billing API.",
+        good: "The team decided to work on the billing API next quarter.",
+        pattern: r"\b(?P<hit>(?:continu(?:ed|ing|e|es)|start(?:ed|ing)?|beg(?:an|in|inning)|went\s+on|took\s+it\s+upon\s+myself)\s+to\s+work\s+on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "ended-up-doing",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you did",
+        bad: "I ended up contributing to the export library.",
+        good: "The export library ended up contributing to two products.",
+        pattern: r"\bended\s+up\s+(?P<hit>contributing\s+(?:to|towards?)|working\s+on|helping(?:\s+(?:out|with))?)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "made-contributions-to",
+        code: WeakVerb,
+        message: "“{phrase}” hides your part: say what you changed",
+        bad: "I made several contributions to the Terraform provider.",
+        good: "The maintainers made several contributions to the provider.",
+        pattern: r"\b(?P<hit>made\s+(?:(?:a|several|many|numerous|multiple|some|various|few|small|minor|major|significant|key|meaningful|[0-9]+|two|three|four|five)\s+){0,2}contributions?\s+(?:to|towards?))\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "work-on-present",
+        code: WeakVerb,
+        message: "“{phrase}” hides what you do: say what you build, run or own",
+        bad: "I work on a suite of Go services for authentication.",
+        good: "The services I work on handle 2,000 logins a second.",
+        // The pronoun must open its clause: "the services I work on" names a thing.
+        pattern: r"\b(?P<hit>(?:I|we)\s+(?:(?:also|currently|mainly|mostly|primarily|now)\s+)?work\s+on)\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "trying-to",
+        code: WeakVerb,
+        message: "“{phrase}” leaves the outcome open: say what you did and what came of it",
+        bad: "I spent the bonding period trying to prototype a build pipeline.",
+        good: "Trying to prototype it taught me where the cache broke.",
+        pattern: r"\b(?:(?:am|was|were|been|['’]m)\s+|spent\s+(?:[a-z0-9'’-]+\s+){1,6}?|then\s+)(?P<hit>trying\s+(?:my\s+(?:best|hardest)\s+|hard\s+)?to)\s+{base-verb}\b",
+        subject: Subject::Own,
+        ..E
+    },
+    PhraseRow {
+        id: "attempted-thing",
+        code: WeakVerb,
+        message: "“attempted” leaves the outcome open: say what you did and what came of it",
+        bad: "I attempted major changes to the release automation.",
+        good: "I attempted the migration twice; the second run moved every build.",
+        pattern: r"\b(?P<hit>attempted)\s+(?:a|an|several|some|multiple|major|many|various|large|big|significant)\b",
+        subject: Subject::Own,
+        unless_after: failed_attempt!(),
         ..E
     },
     PhraseRow {
@@ -859,7 +921,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         bad: "I just set up monitoring.",
         good: "The deploy now takes just 30 minutes.",
         replace: &[""],
-        pattern: r"\b(?P<hit>just\s+)(?P<w>{past}|[a-z]{3,}ing)\b",
+        pattern: r"\b(?P<hit>just\s+)(?:(?:quickly|really|kind\s+of|sort\s+of)\s+)?(?P<w>{past}|[a-z]{3,}ing)\b",
         subject: Subject::Own,
         unless_before: r"\b(?:not|only|had|have|has|['’]ve|['’]d)|n['’]t",
         // "Just" as "a moment ago": "we just finished the migration when the outage hit".
@@ -1174,6 +1236,16 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         ..E
     },
     PhraseRow {
+        id: "dare-say",
+        code: Hedge,
+        message: "“{phrase}” hedges your claim: state it",
+        bad: "I dare to say the feature is 60% complete.",
+        good: "Few dare to say no to the release manager.",
+        replace: &[""],
+        pattern: r"\b(?P<hit>I\s+dare\s+(?:to\s+)?say\s+)",
+        ..E
+    },
+    PhraseRow {
         id: "id-say",
         code: Hedge,
         message: "“{phrase}” hedges your claim: state it",
@@ -1212,7 +1284,7 @@ pub(crate) const ROWS: &[PhraseRow] = &[
         // submitted", "Access restricted to secondary accounts"). Whether the words before
         // are a noun phrase, and the participle a passive one, is decided on the sentence
         // (`analysis::wording`).
-        pattern: r"(?P<hit>\b[a-z][a-z0-9'’&-]*(?:\s+[a-z0-9'’&-]+){0,3}?\s+(?:[a-z]+ly\s+)?(?P<w>{participle}|[a-z]+(?:ed|en|wn)))\b",
+        pattern: r"(?P<hit>(?:\b[0-9][0-9.,]*(?:%|[kmb]\b)?\s+)?\b[a-z][a-z0-9'’&-]*(?:\s+[a-z0-9'’&-]+){0,3}?\s+(?:[a-z]+ly\s+)?(?P<w>{participle}|[a-z]+(?:ed|en|wn)))\b",
         subject: Subject::Start,
         unless_after: r"(?:[a-z]+\s+)?(?:automatically|itself|themselves)\b|on\s+(?:its|their)\s+own\b|by\b",
         unless_words: &["{stative}"],

@@ -399,6 +399,22 @@ fn own_tokens(toks: &mut Vec<Tok>, sentence: &str) -> bool {
         toks.pop();
         return own_tokens(toks, sentence);
     }
+    // "ended up contributing to …": the same, with a particle.
+    if is_word(last, &["up"])
+        && toks.len() >= 2
+        && is_word(&toks[toks.len() - 2], &["ended", "end", "ends"])
+    {
+        toks.truncate(toks.len() - 2);
+        return own_tokens(toks, sentence);
+    }
+    // "… as well as worked on …": a coordinated verb.
+    if is_word(last, &["as"])
+        && toks.len() >= 3
+        && is_word(&toks[toks.len() - 2], &["well"])
+        && is_word(&toks[toks.len() - 3], &["as"])
+    {
+        return sentence_opens_own(sentence);
+    }
     if is_word(last, &["team"]) && toks.len() >= 2 && is_word(&toks[toks.len() - 2], &["my", "our"])
     {
         return true;
@@ -467,6 +483,13 @@ fn sentence_opens_own(sentence: &str) -> bool {
         if let Some(p) = rest.iter().position(|t| *t == Tok::Comma) {
             rest = &rest[p + 1..];
         }
+    }
+    // "Did some time on SRE and helped …": "did" opening a bullet is its verb, not an
+    // auxiliary.
+    if rest.first().is_some_and(|t| is_word(t, &["did"]))
+        && !rest.get(1).is_some_and(|t| is_word(t, &["not", "n't"]))
+    {
+        return true;
     }
     while rest.first().is_some_and(is_adverb) {
         rest = &rest[1..];

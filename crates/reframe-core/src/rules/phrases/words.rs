@@ -192,6 +192,7 @@ pub(crate) const STATIVE: &[&str] = &[
     "needed",
     "supposed",
     "meant",
+    "intended",
     "expected",
     "allowed",
     "attached to",
